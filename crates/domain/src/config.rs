@@ -1,0 +1,316 @@
+//! The business's configuration of the portal: one JSON file, read at start-up.
+//!
+//! A configuration written by hand will have mistakes, so reading it never stops at the first
+//! one: every problem comes back with the path of the setting it concerns (`theme.accent`,
+//! `languages[2]`) and what to do about it, and the portal shows that list instead of a broken page.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// The whole configuration file (`public/config.json`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PortalConfig {
+    /// Where the customer's data lives.
+    pub backend: BackendConfig,
+    /// Languages offered to customers, by code, in switcher order.
+    pub languages: Vec<String>,
+    /// The language used when the browser asks for none of [`PortalConfig::languages`].
+    pub default_language: String,
+    /// The path the portal is served under on the host site, such as `/` or `/account/`.
+    #[serde(default = "default_base_path")]
+    pub base_path: String,
+    /// Colours and shapes, applied as CSS custom properties (`--rapport-<name>`).
+    #[serde(default)]
+    pub theme: BTreeMap<String, String>,
+    /// A demo account to show on the sign-in page; only for demonstration sites.
+    #[serde(default)]
+    pub demo_account: Option<DemoAccount>,
+}
+
+/// Credentials printed on the sign-in page of a demonstration site.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DemoAccount {
+    /// The demo customer's e-mail.
+    pub email: String,
+    /// The demo customer's password.
+    pub password: String,
+}
+
+fn default_base_path() -> String {
+    "/".into()
+}
+
+/// Which backend the portal talks to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BackendConfig {
+    /// Base URL of the JSON API: absolute (`https://api.example.com/rapport`) or a path on
+    /// the portal's own origin (`/api`).
+    pub base_url: String,
+}
+
+/// Theme settings the stylesheet reads; anything else is a typo.
+pub const THEME_KEYS: [&str; 6] = ["accent", "accent-text", "background", "text", "radius", "font"];
+
+/// One mistake in a configuration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigProblem {
+    /// Where the mistake is, as a path into the JSON (`theme.accent`); empty for the whole file.
+    pub path: String,
+    /// What is wrong and how to fix it.
+    pub issue: ConfigIssue,
+}
+
+/// The kinds of configuration mistakes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfigIssue {
+    /// The file is not valid JSON of the expected shape; the text is the parser's explanation.
+    Shape(String),
+    /// A language the portal has no translations for.
+    UnsupportedLanguage {
+        /// The code found.
+        code: String,
+        /// The codes the portal has.
+        supported: Vec<String>,
+    },
+    /// A language listed twice.
+    DuplicateLanguage(String),
+    /// No languages at all.
+    NoLanguages,
+    /// The default language is not one of the offered languages.
+    DefaultNotOffered(String),
+    /// The backend URL is neither absolute http(s) nor a path starting with `/`.
+    BadBaseUrl(String),
+    /// The base path does not start and end with `/`.
+    BadBasePath(String),
+    /// A theme key the stylesheet does not know.
+    UnknownThemeKey(String),
+    /// A theme value that could break out of its CSS property.
+    UnsafeThemeValue(String),
+}
+
+impl fmt::Display for ConfigIssue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Shape(detail) => write!(f, "{detail}"),
+            Self::UnsupportedLanguage { code, supported } => write!(
+                f,
+                "\"{code}\" is not a language the portal has translations for; use one of {}",
+                supported.join(", ")
+            ),
+            Self::DuplicateLanguage(code) => {
+                write!(f, "\"{code}\" is listed twice; list each language once")
+            }
+            Self::NoLanguages => write!(f, "no languages are listed; list at least one, such as \"en\""),
+            Self::DefaultNotOffered(code) => {
+                write!(f, "\"{code}\" is not in `languages`; add it there or pick one of them")
+            }
+            Self::BadBaseUrl(url) => write!(
+                f,
+                "\"{url}\" is not an http(s) URL or a path starting with /; for example \"/api\""
+            ),
+            Self::BadBasePath(path) => {
+                write!(f, "\"{path}\" must start and end with /; for example \"/account/\"")
+            }
+            Self::UnknownThemeKey(key) => write!(
+                f,
+                "\"{key}\" is not a theme setting; use one of {}",
+                THEME_KEYS.join(", ")
+            ),
+            Self::UnsafeThemeValue(value) => write!(
+                f,
+                "\"{value}\" is not allowed in a theme value: use a plain CSS value such as #0b6e4f or 8px, without ; {{ }} < > \\ or url("
+            ),
+        }
+    }
+}
+
+impl fmt::Display for ConfigProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.path.is_empty() {
+            write!(f, "{}", self.issue)
+        } else {
+            write!(f, "{}: {}", self.path, self.issue)
+        }
+    }
+}
+
+impl PortalConfig {
+    /// Reads and checks a configuration file.
+    ///
+    /// `supported_languages` are the languages the portal was built with.
+    pub fn from_json(json: &str, supported_languages: &[&str]) -> Result<Self, Vec<ConfigProblem>> {
+        let deserializer = &mut serde_json::Deserializer::from_str(json);
+        let config: PortalConfig = serde_path_to_error::deserialize(deserializer).map_err(|err| {
+            let path = err.path().to_string();
+            vec![ConfigProblem {
+                path: if path == "." { String::new() } else { path },
+                issue: ConfigIssue::Shape(err.into_inner().to_string()),
+            }]
+        })?;
+        let problems = config.problems(supported_languages);
+        if problems.is_empty() { Ok(config) } else { Err(problems) }
+    }
+
+    /// Every mistake in an already parsed configuration.
+    #[must_use]
+    pub fn problems(&self, supported_languages: &[&str]) -> Vec<ConfigProblem> {
+        let mut problems = Vec::new();
+        let mut report = |path: String, issue| problems.push(ConfigProblem { path, issue });
+
+        if self.languages.is_empty() {
+            report("languages".into(), ConfigIssue::NoLanguages);
+        }
+        for (i, code) in self.languages.iter().enumerate() {
+            if !supported_languages.contains(&code.as_str()) {
+                report(
+                    format!("languages[{i}]"),
+                    ConfigIssue::UnsupportedLanguage {
+                        code: code.clone(),
+                        supported: supported_languages.iter().map(|s| (*s).to_owned()).collect(),
+                    },
+                );
+            } else if self.languages[..i].contains(code) {
+                report(format!("languages[{i}]"), ConfigIssue::DuplicateLanguage(code.clone()));
+            }
+        }
+        if !self.languages.is_empty() && !self.languages.contains(&self.default_language) {
+            report(
+                "default_language".into(),
+                ConfigIssue::DefaultNotOffered(self.default_language.clone()),
+            );
+        }
+
+        let url = self.backend.base_url.as_str();
+        let absolute = ["https://", "http://"]
+            .iter()
+            .any(|scheme| url.strip_prefix(scheme).is_some_and(|rest| !rest.is_empty()));
+        let same_origin_path = url.starts_with('/') && !url.starts_with("//");
+        if !(absolute || same_origin_path) || url.chars().any(char::is_whitespace) {
+            report("backend.base_url".into(), ConfigIssue::BadBaseUrl(url.to_owned()));
+        }
+
+        let base = self.base_path.as_str();
+        if !base.starts_with('/') || !base.ends_with('/') || base.contains("//") {
+            report("base_path".into(), ConfigIssue::BadBasePath(base.to_owned()));
+        }
+
+        for (key, value) in &self.theme {
+            if !THEME_KEYS.contains(&key.as_str()) {
+                report(format!("theme.{key}"), ConfigIssue::UnknownThemeKey(key.clone()));
+            } else if !is_safe_css_value(value) {
+                report(format!("theme.{key}"), ConfigIssue::UnsafeThemeValue(value.clone()));
+            }
+        }
+        problems
+    }
+
+    /// The base path as the router wants it: no trailing slash, empty for the site root.
+    #[must_use]
+    pub fn router_base(&self) -> &str {
+        self.base_path.trim_end_matches('/')
+    }
+}
+
+/// A theme value goes into a CSS custom property; refuse anything that could end the
+/// declaration, open a block, fetch a URL, or escape characters.
+fn is_safe_css_value(value: &str) -> bool {
+    !value.trim().is_empty()
+        && value.len() <= 120
+        && !value.chars().any(|c| matches!(c, ';' | '{' | '}' | '<' | '>' | '\\' | '\n' | '\r'))
+        && !value.to_ascii_lowercase().contains("url(")
+        && !value.contains("/*")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SUPPORTED: &[&str] = &["en", "sv"];
+
+    fn good() -> serde_json::Value {
+        serde_json::json!({
+            "backend": { "base_url": "/api" },
+            "languages": ["en", "sv"],
+            "default_language": "en",
+            "theme": { "accent": "#0b6e4f", "radius": "6px" }
+        })
+    }
+
+    fn problems_of(config: &serde_json::Value) -> Vec<String> {
+        match PortalConfig::from_json(&config.to_string(), SUPPORTED) {
+            Ok(_) => vec![],
+            Err(problems) => problems.iter().map(ToString::to_string).collect(),
+        }
+    }
+
+    fn with(path: &[&str], value: serde_json::Value) -> serde_json::Value {
+        let mut config = good();
+        let mut slot = &mut config;
+        for key in path {
+            slot = &mut slot[*key];
+        }
+        *slot = value;
+        config
+    }
+
+    #[test]
+    fn the_shipped_configuration_is_valid() {
+        let shipped = include_str!("../../../public/config.json");
+        let config = PortalConfig::from_json(shipped, SUPPORTED).expect("public/config.json");
+        assert_eq!(config.router_base(), "");
+    }
+
+    #[test]
+    fn a_good_configuration_reads() {
+        assert_eq!(problems_of(&good()), Vec::<String>::new());
+    }
+
+    #[test]
+    fn each_mistake_is_named_by_its_path() {
+        use serde_json::json;
+        let cases: Vec<(serde_json::Value, &str)> = vec![
+            (json!("not an object"), "invalid type: string"),
+            (with(&["languages"], json!("en")), "languages: invalid type: string"),
+            (with(&["languages"], json!([])), "languages: no languages are listed"),
+            (with(&["languages"], json!(["en", "de"])), "languages[1]: \"de\" is not a language"),
+            (with(&["languages"], json!(["en", "sv", "en"])), "languages[2]: \"en\" is listed twice"),
+            (with(&["default_language"], json!("sv-FI")), "default_language: \"sv-FI\" is not in `languages`"),
+            (with(&["backend", "base_url"], json!("ftp://x")), "backend.base_url: \"ftp://x\" is not"),
+            (with(&["backend", "base_url"], json!("//evil.example")), "backend.base_url: \"//evil.example\""),
+            (with(&["backend", "base_url"], json!(42)), "backend.base_url: invalid type: integer"),
+            (with(&["backend", "baseurl"], json!("/api")), "backend.baseurl: unknown field `baseurl`"),
+            (with(&["base_path"], json!("account")), "base_path: \"account\" must start and end with /"),
+            (with(&["theme", "acent"], json!("red")), "theme.acent: \"acent\" is not a theme setting"),
+            (with(&["theme", "accent"], json!("red;}body{display:none")), "theme.accent: \"red;}body"),
+            (with(&["theme", "font"], json!("url(https://x/f.woff)")), "theme.font: \"url("),
+            (with(&["langauges"], json!(["en"])), "langauges: unknown field `langauges`"),
+        ];
+        for (config, expected) in cases {
+            let problems = problems_of(&config);
+            assert!(
+                problems.iter().any(|p| p.starts_with(expected)),
+                "expected a problem starting with {expected:?}, got {problems:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn several_mistakes_are_all_reported() {
+        let mut config = good();
+        config["languages"] = serde_json::json!(["en", "xx"]);
+        config["default_language"] = serde_json::json!("fi");
+        config["base_path"] = serde_json::json!("nope");
+        assert_eq!(problems_of(&config).len(), 3);
+    }
+
+    #[test]
+    fn router_base_drops_the_trailing_slash() {
+        let mut config: PortalConfig = serde_json::from_value(good()).unwrap();
+        config.base_path = "/account/".into();
+        assert_eq!(config.router_base(), "/account");
+    }
+}

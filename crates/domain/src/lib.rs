@@ -1,0 +1,15 @@
+//! Rapport's domain model.
+//!
+//! Plain Rust with no web dependencies: the portal (compiled to wasm) and the reference
+//! backend (native) share these types, so the JSON on the wire has exactly one definition
+//! and the rules (what a valid profile is, what a valid configuration is) are checked the
+//! same way on both sides.
+#![warn(missing_docs)]
+
+pub mod api;
+pub mod config;
+pub mod profile;
+pub mod version;
+
+pub use profile::{ContactMethod, Profile, ProfileField, ProfileProblem};
+pub use version::{Version, Versioned};

@@ -1,0 +1,16 @@
+//! The JSON API under `/api`, one module per feature.
+
+pub mod profile;
+pub mod session;
+
+use crate::AppState;
+use crate::error::AppError;
+use axum::Router;
+
+/// Every API route; unknown paths answer 404 in the error shape, never the portal's HTML.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .merge(session::router())
+        .merge(profile::router())
+        .fallback(|| async { AppError::NotFound })
+}

@@ -1,0 +1,66 @@
+//! Rapport's reference backend, the portal's embedded default.
+//!
+//! It implements the HTTP contract in `docs/openapi.yaml` over a SQLite file and serves the
+//! built portal beside it. Code tour: [`settings`] (flags), [`store`] (all SQL), [`auth`]
+//! (passwords, session tokens and the extractor that finds "me"), [`http`] (one module per
+//! feature, each with its own router), [`error`] (the one error type and its JSON shape),
+//! [`site`] (static files under a strict Content-Security-Policy).
+
+pub mod auth;
+pub mod error;
+pub mod http;
+pub mod settings;
+pub mod site;
+pub mod store;
+
+pub use settings::Settings;
+
+use axum::Router;
+use axum::http::{HeaderValue, header};
+use tower_http::set_header::SetResponseHeaderLayer;
+use store::Store;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    /// The database.
+    pub store: Store,
+}
+
+/// The whole application: the API under `/api` and, when `dist` is given, the portal.
+pub fn app(state: AppState, dist: Option<&std::path::Path>) -> std::io::Result<Router> {
+    let api = http::router().with_state(state).layer(SetResponseHeaderLayer::overriding(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("no-store"),
+    ));
+    let router = Router::new().nest("/api", api);
+    Ok(match dist {
+        Some(dist) => router.fallback_service(site::service(dist)?),
+        None => router,
+    })
+}
+
+/// Opens the database (creating it with demo data when new) and serves until Ctrl-C.
+pub async fn run(settings: Settings) -> Result<(), Box<dyn std::error::Error>> {
+    let store = Store::open(&settings.db)?;
+    if settings.demo_data {
+        store.call(store::demo::seed_if_empty).await?;
+    }
+    let dist = settings.dist.exists().then_some(settings.dist.as_path());
+    if dist.is_none() {
+        tracing::warn!(
+            "no built portal at {}: serving the API only (run `make run` to build it)",
+            settings.dist.display()
+        );
+    }
+    let app = app(AppState { store }, dist)?;
+    let listener = tokio::net::TcpListener::bind(settings.addr).await?;
+    tracing::info!("Rapport listening on http://{}", listener.local_addr()?);
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}
+

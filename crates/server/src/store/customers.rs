@@ -1,0 +1,84 @@
+//! Customers and their sign-in sessions.
+//!
+//! Passwords are stored as Argon2id hashes; session tokens are random and only their SHA-256
+//! is stored, so a copy of the database does not let anyone sign in.
+
+use super::{StoreError, now};
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use rusqlite::{Connection, OptionalExtension, params};
+use sha2::{Digest, Sha256};
+
+/// How long a session lasts.
+pub const SESSION_SECONDS: u64 = 12 * 60 * 60;
+
+/// Hashes a password for storage (Argon2id with a random salt).
+pub fn hash_password(password: &str) -> Result<String, StoreError> {
+    let mut salt = [0u8; 16];
+    getrandom::fill(&mut salt).map_err(|err| StoreError::Password(err.to_string()))?;
+    let salt = SaltString::encode_b64(&salt).map_err(|err| StoreError::Password(err.to_string()))?;
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|hash| hash.to_string())
+        .map_err(|err| StoreError::Password(err.to_string()))
+}
+
+/// Creates a customer; returns their id.
+pub fn create(conn: &Connection, email: &str, password_hash: &str) -> Result<i64, StoreError> {
+    conn.execute(
+        "INSERT INTO customers (email, password_hash, created_at) VALUES (?1, ?2, ?3)",
+        params![email, password_hash, now()],
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// The customer with this e-mail and password, if both match.
+///
+/// Argon2 is slow on purpose; call this off the async threads (it is, through `Store::call`).
+pub fn authenticate(conn: &Connection, email: &str, password: &str) -> Result<Option<i64>, StoreError> {
+    let row = conn
+        .query_row(
+            "SELECT id, password_hash FROM customers WHERE email = ?1",
+            [email.trim()],
+            |row| Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?)),
+        )
+        .optional()?;
+    let Some((id, stored)) = row else {
+        return Ok(None);
+    };
+    let hash = PasswordHash::new(&stored).map_err(|err| StoreError::Password(err.to_string()))?;
+    Ok(Argon2::default().verify_password(password.as_bytes(), &hash).is_ok().then_some(id))
+}
+
+/// Starts a session for a customer; returns the bearer token (shown once, stored hashed).
+pub fn start_session(conn: &Connection, customer: i64) -> Result<String, StoreError> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|err| StoreError::Password(err.to_string()))?;
+    let token = hex::encode(bytes);
+    conn.execute(
+        "INSERT INTO sessions (token_hash, customer_id, expires_at) VALUES (?1, ?2, ?3)",
+        params![token_hash(&token), customer, now() + SESSION_SECONDS as i64],
+    )?;
+    Ok(token)
+}
+
+/// The customer a live session token belongs to.
+pub fn session_customer(conn: &Connection, token: &str) -> Result<Option<i64>, StoreError> {
+    Ok(conn
+        .query_row(
+            "SELECT customer_id FROM sessions WHERE token_hash = ?1 AND expires_at > ?2",
+            params![token_hash(token), now()],
+            |row| row.get(0),
+        )
+        .optional()?)
+}
+
+/// Ends a session (sign out). Ending an unknown token is not an error.
+pub fn end_session(conn: &Connection, token: &str) -> Result<(), StoreError> {
+    conn.execute("DELETE FROM sessions WHERE token_hash = ?1", [token_hash(token)])?;
+    Ok(())
+}
+
+fn token_hash(token: &str) -> Vec<u8> {
+    Sha256::digest(token.as_bytes()).to_vec()
+}

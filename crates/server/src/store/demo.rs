@@ -1,0 +1,34 @@
+//! The demo customer a new database starts with, so the portal can be tried at once.
+
+use super::{StoreError, customers, profiles};
+use rapport_domain::{ContactMethod, Profile};
+use rusqlite::Connection;
+
+/// The demo customer's sign-in e-mail.
+pub const DEMO_EMAIL: &str = "demo@rapport.example";
+/// The demo customer's password; shown on the sign-in page in demo mode.
+pub const DEMO_PASSWORD: &str = "demo";
+
+/// Adds the demo customer when there are no customers yet; returns whether it did.
+pub fn seed_if_empty(conn: &mut Connection) -> Result<bool, StoreError> {
+    let count: i64 = conn.query_row("SELECT COUNT(*) FROM customers", [], |row| row.get(0))?;
+    if count > 0 {
+        return Ok(false);
+    }
+    let hash = customers::hash_password(DEMO_PASSWORD)?;
+    let tx = conn.transaction()?;
+    let id = customers::create(&tx, DEMO_EMAIL, &hash)?;
+    profiles::create(
+        &tx,
+        id,
+        &Profile {
+            name: "Astrid Lindqvist".into(),
+            email: DEMO_EMAIL.into(),
+            phone: "+46 70 123 45 67".into(),
+            preferred_contact: Some(ContactMethod::Email),
+        },
+    )?;
+    tx.commit()?;
+    tracing::info!("created the demo customer {DEMO_EMAIL} (password \"{DEMO_PASSWORD}\")");
+    Ok(true)
+}

@@ -1,0 +1,255 @@
+//! The HTTP contract, exercised over a real socket against a temporary SQLite file.
+
+use rapport_domain::api::{ConflictBody, ErrorBody, SignInResponse};
+use rapport_domain::{ContactMethod, Profile, Versioned};
+use rapport_server::store::{Store, customers, demo, profiles};
+use rapport_server::{AppState, app};
+use reqwest::StatusCode;
+use serde_json::json;
+use std::path::Path;
+
+/// A server on 127.0.0.1:0 over a fresh database; stopped when dropped.
+struct TestServer {
+    base: String,
+    store: Store,
+    task: tokio::task::JoinHandle<()>,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+async fn start_with(dist: Option<&Path>) -> TestServer {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("test.sqlite3")).unwrap();
+    store.call(demo::seed_if_empty).await.unwrap();
+    let router = app(AppState { store: store.clone() }, dist).unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let task = tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    TestServer { base, store, task, _dir: dir }
+}
+
+async fn start() -> TestServer {
+    start_with(None).await
+}
+
+impl TestServer {
+    fn url(&self, path: &str) -> String {
+        format!("{}/api{path}", self.base)
+    }
+
+    async fn sign_in(&self, email: &str, password: &str) -> String {
+        let response = reqwest::Client::new()
+            .post(self.url("/session"))
+            .json(&json!({ "email": email, "password": password }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        response.json::<SignInResponse>().await.unwrap().token
+    }
+
+    async fn demo(&self) -> String {
+        self.sign_in(demo::DEMO_EMAIL, demo::DEMO_PASSWORD).await
+    }
+
+    async fn get_profile(&self, token: &str) -> reqwest::Response {
+        reqwest::Client::new().get(self.url("/me/profile")).bearer_auth(token).send().await.unwrap()
+    }
+
+    async fn put_profile(&self, token: &str, if_match: Option<&str>, body: serde_json::Value) -> reqwest::Response {
+        let mut request = reqwest::Client::new().put(self.url("/me/profile")).bearer_auth(token).json(&body);
+        if let Some(tag) = if_match {
+            request = request.header("If-Match", tag);
+        }
+        request.send().await.unwrap()
+    }
+}
+
+async fn error_of(response: reqwest::Response) -> ErrorBody {
+    response.json().await.expect("an error body in the documented shape")
+}
+
+fn edited(name: &str) -> serde_json::Value {
+    json!({ "name": name, "email": "astrid@example.se", "phone": "", "preferred_contact": "post" })
+}
+
+#[tokio::test]
+async fn sign_in_with_the_wrong_password_is_refused_in_the_error_shape() {
+    let server = start().await;
+    let response = reqwest::Client::new()
+        .post(server.url("/session"))
+        .json(&json!({ "email": demo::DEMO_EMAIL, "password": "wrong" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(error_of(response).await.error.code, "bad_credentials");
+}
+
+#[tokio::test]
+async fn the_profile_needs_a_live_session() {
+    let server = start().await;
+    let anonymous = reqwest::Client::new().get(server.url("/me/profile")).send().await.unwrap();
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(error_of(anonymous).await.error.code, "unauthorized");
+
+    let forged = server.get_profile("not-a-token").await;
+    assert_eq!(forged.status(), StatusCode::UNAUTHORIZED);
+
+    let token = server.demo().await;
+    let signed_out = reqwest::Client::new().delete(server.url("/session")).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(signed_out.status(), StatusCode::NO_CONTENT);
+    assert_eq!(server.get_profile(&token).await.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn a_profile_is_read_with_its_version_as_etag() {
+    let server = start().await;
+    let token = server.demo().await;
+    let response = server.get_profile(&token).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["etag"], "\"1\"");
+    let profile: Versioned<Profile> = response.json().await.unwrap();
+    assert_eq!(profile.version.0, 1);
+    assert_eq!(profile.data.email, demo::DEMO_EMAIL);
+}
+
+#[tokio::test]
+async fn a_write_against_the_current_version_is_stored_and_bumps_it() {
+    let server = start().await;
+    let token = server.demo().await;
+    let response = server.put_profile(&token, Some("\"1\""), edited("  Astrid L  ")).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["etag"], "\"2\"");
+    let saved: Versioned<Profile> = response.json().await.unwrap();
+    assert_eq!(saved.data.name, "Astrid L", "stored trimmed");
+
+    let reread: Versioned<Profile> = server.get_profile(&token).await.json().await.unwrap();
+    assert_eq!(reread, saved);
+    assert_eq!(reread.data.preferred_contact, Some(ContactMethod::Post));
+}
+
+#[tokio::test]
+async fn a_stale_write_gets_412_with_the_current_record_and_changes_nothing() {
+    let server = start().await;
+    let token = server.demo().await;
+    let first = server.put_profile(&token, Some("\"1\""), edited("From the call centre")).await;
+    assert_eq!(first.status(), StatusCode::OK);
+
+    let stale = server.put_profile(&token, Some("\"1\""), edited("From an old tab")).await;
+    assert_eq!(stale.status(), StatusCode::PRECONDITION_FAILED);
+    assert_eq!(stale.headers()["etag"], "\"2\"");
+    let conflict: ConflictBody<Profile> = stale.json().await.unwrap();
+    assert_eq!(conflict.error.code, "version_conflict");
+    assert_eq!(conflict.current.version.0, 2);
+    assert_eq!(conflict.current.data.name, "From the call centre");
+
+    let now: Versioned<Profile> = server.get_profile(&token).await.json().await.unwrap();
+    assert_eq!(now.data.name, "From the call centre");
+}
+
+#[tokio::test]
+async fn writes_without_or_with_a_malformed_version_are_refused() {
+    let server = start().await;
+    let token = server.demo().await;
+    let blind = server.put_profile(&token, None, edited("Blind")).await;
+    assert_eq!(blind.status(), StatusCode::PRECONDITION_REQUIRED);
+    assert_eq!(error_of(blind).await.error.code, "version_required");
+
+    let weak = server.put_profile(&token, Some("W/\"1\""), edited("Weak")).await;
+    assert_eq!(weak.status(), StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn invalid_fields_are_refused_naming_the_field() {
+    let server = start().await;
+    let token = server.demo().await;
+    let cases = [
+        (json!({ "name": "A", "email": "not-an-email" }), "email", "not_an_email"),
+        (json!({ "name": " ", "email": "a@b.se" }), "name", "required"),
+        (json!({ "name": "A", "email": "a@b.se", "phone": "call me" }), "phone", "not_a_phone"),
+        (json!({ "name": "A", "email": "a@b.se", "preferred_contact": "sms" }), "preferred_contact", "method_needs_phone"),
+    ];
+    for (body, field, code) in cases {
+        let response = server.put_profile(&token, Some("\"1\""), body).await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "{field}");
+        let error = error_of(response).await.error;
+        assert_eq!((error.field.as_deref(), error.code.as_str()), (Some(field), code));
+    }
+    let malformed = server.put_profile(&token, Some("\"1\""), json!({ "name": 5 })).await;
+    assert_eq!(malformed.status(), StatusCode::BAD_REQUEST);
+    assert!(error_of(malformed).await.error.message.contains("name"));
+    let unknown_method = server.put_profile(&token, Some("\"1\""), json!({ "name": "A", "email": "a@b.se", "preferred_contact": "pigeon" })).await;
+    assert!(unknown_method.status().is_client_error());
+}
+
+#[tokio::test]
+async fn a_customer_reaches_only_their_own_profile() {
+    let server = start().await;
+    server
+        .store
+        .call(|conn| {
+            let hash = customers::hash_password("other-secret")?;
+            let id = customers::create(conn, "bo@example.se", &hash)?;
+            profiles::create(conn, id, &Profile { name: "Bo".into(), email: "bo@example.se".into(), ..Profile::default() })
+        })
+        .await
+        .unwrap();
+    let bo = server.sign_in("bo@example.se", "other-secret").await;
+    let astrid = server.demo().await;
+
+    let seen_by_bo: Versioned<Profile> = server.get_profile(&bo).await.json().await.unwrap();
+    assert_eq!(seen_by_bo.data.name, "Bo");
+    let write = server.put_profile(&bo, Some("\"1\""), edited("Bo B")).await;
+    assert_eq!(write.status(), StatusCode::OK);
+    let seen_by_astrid: Versioned<Profile> = server.get_profile(&astrid).await.json().await.unwrap();
+    assert_eq!(seen_by_astrid.data.name, "Astrid Lindqvist");
+}
+
+#[tokio::test]
+async fn unknown_api_paths_answer_404_in_the_error_shape() {
+    let server = start().await;
+    let response = reqwest::get(server.url("/nothing/here")).await.unwrap();
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    assert_eq!(error_of(response).await.error.code, "not_found");
+}
+
+#[tokio::test]
+async fn data_outlives_the_process() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kept.sqlite3");
+    {
+        let store = Store::open(&path).unwrap();
+        assert!(store.call(demo::seed_if_empty).await.unwrap());
+    }
+    let reopened = Store::open(&path).unwrap();
+    assert!(!reopened.call(demo::seed_if_empty).await.unwrap(), "seeded once only");
+    let profile = reopened.call(|conn| profiles::load(conn, 1)).await.unwrap().unwrap();
+    assert_eq!(profile.data.email, demo::DEMO_EMAIL);
+}
+
+#[tokio::test]
+async fn the_portal_is_served_under_a_strict_policy_with_deep_links() {
+    let dist = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dist.path().join("index.html"),
+        "<html><script type=\"module\">boot()</script><div id=\"rapport\"></div></html>",
+    )
+    .unwrap();
+    let server = start_with(Some(dist.path())).await;
+    for path in ["/", "/profile", "/history"] {
+        let response = reqwest::get(format!("{}{path}", server.base)).await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        let csp = response.headers()["content-security-policy"].to_str().unwrap().to_owned();
+        assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval' 'sha256-"), "{csp}");
+        assert!(!csp.contains("unsafe-inline"), "{csp}");
+        assert!(response.text().await.unwrap().contains("id=\"rapport\""));
+    }
+    let api = reqwest::get(server.url("/me/profile")).await.unwrap();
+    assert_eq!(api.status(), StatusCode::UNAUTHORIZED, "the API is not shadowed by the portal");
+}

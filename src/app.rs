@@ -1,0 +1,193 @@
+//! The shell: translations, theme, backend and session for everything inside; then the
+//! header, the navigation and the routes.
+
+use crate::backend::{Backend, http::HttpBackend};
+use crate::config::ConfigFailure;
+use crate::i18n::*;
+use crate::language;
+use crate::pages::{coming_soon::ComingSoon, profile::ProfilePage, sign_in::SignInPage};
+use crate::session::Session;
+use leptos::prelude::*;
+use leptos_router::components::{A, Route, Router, Routes};
+use leptos_router::path;
+use rapport_domain::config::PortalConfig;
+use std::sync::Arc;
+
+/// The whole portal, or the list of configuration mistakes when it cannot start.
+#[component]
+pub fn App(loaded: Result<PortalConfig, ConfigFailure>, host: web_sys::HtmlElement) -> impl IntoView {
+    view! {
+        <I18nContextProvider>
+            {match loaded {
+                Ok(config) => view! { <Portal config=config host=host /> }.into_any(),
+                Err(failure) => view! { <ConfigProblems failure=failure /> }.into_any(),
+            }}
+        </I18nContextProvider>
+    }
+}
+
+#[component]
+fn Portal(config: PortalConfig, host: web_sys::HtmlElement) -> impl IntoView {
+    let i18n = use_i18n();
+    start_in_language(i18n, &config);
+    apply_theme(&host, &config);
+
+    let backend = Backend(Arc::new(HttpBackend::new(&config.backend.base_url)));
+    let session = Session { signed_in: RwSignal::new(backend.is_signed_in()) };
+    provide_context(backend.clone());
+    provide_context(session);
+    provide_context(config.clone());
+
+    Effect::new(move || {
+        if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+            document.set_title(&t_string!(i18n, app.title));
+        }
+    });
+
+    let sign_out = move |_| {
+        let backend = backend.clone();
+        leptos::task::spawn_local(async move {
+            // Signed out locally whatever the server says: the customer asked to leave.
+            let _ = backend.sign_out().await;
+            session.expired();
+        });
+    };
+
+    view! {
+        <Router base=config.router_base().to_owned()>
+            <a class="skip-link" href="#main">{t!(i18n, app.skip_to_content)}</a>
+            <header class="masthead">
+                <p class="brand">{t!(i18n, app.title)}</p>
+                <div class="masthead-tools">
+                    <LanguageSwitch languages=config.languages.clone() />
+                    <Show when=move || session.signed_in.get()>
+                        <button type="button" class="quiet" on:click=sign_out.clone()>
+                            {t!(i18n, app.sign_out)}
+                        </button>
+                    </Show>
+                </div>
+            </header>
+            <Show when=move || session.signed_in.get()>
+                <nav class="sections" aria-label=move || t_string!(i18n, app.nav_label)>
+                    <ul>
+                        <li><A href="/profile">{t!(i18n, nav.profile)}</A></li>
+                        <li><A href="/preferences">{t!(i18n, nav.preferences)}</A></li>
+                        <li><A href="/privacy">{t!(i18n, nav.privacy)}</A></li>
+                        <li><A href="/history">{t!(i18n, nav.history)}</A></li>
+                    </ul>
+                </nav>
+            </Show>
+            <main id="main" tabindex="-1">
+                <Show when=move || session.signed_in.get() fallback=|| view! { <SignInPage /> }>
+                    <Routes fallback=|| view! { <NotFound /> }>
+                        <Route path=path!("/") view=ProfilePage />
+                        <Route path=path!("/profile") view=ProfilePage />
+                        <Route path=path!("/preferences") view=|| view! { <ComingSoon section=Section::Preferences /> } />
+                        <Route path=path!("/privacy") view=|| view! { <ComingSoon section=Section::Privacy /> } />
+                        <Route path=path!("/history") view=|| view! { <ComingSoon section=Section::History /> } />
+                    </Routes>
+                </Show>
+            </main>
+        </Router>
+    }
+}
+
+/// The sections of the portal that are announced but not built yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    /// Preference checklists and contact controls.
+    Preferences,
+    /// Consent, data download and erasure.
+    Privacy,
+    /// The timeline.
+    History,
+}
+
+fn start_in_language(i18n: I18nContext<Locale>, config: &PortalConfig) {
+    let code = language::choose(
+        &config.languages,
+        language::remembered().as_deref(),
+        &language::browser_languages(),
+        &config.default_language,
+    );
+    if let Ok(locale) = code.parse::<Locale>() {
+        i18n.set_locale(locale);
+    }
+}
+
+/// Theme values become CSS custom properties on the host element, set through the CSSOM
+/// (allowed by a CSP without `'unsafe-inline'`); the configuration check has already refused
+/// values that could escape their property.
+fn apply_theme(host: &web_sys::HtmlElement, config: &PortalConfig) {
+    let style = host.style();
+    for (key, value) in &config.theme {
+        let _ = style.set_property(&format!("--rapport-{key}"), value);
+    }
+}
+
+#[component]
+fn LanguageSwitch(languages: Vec<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    let on_change = move |ev: leptos::ev::Event| {
+        let code = event_target_value(&ev);
+        if let Ok(locale) = code.parse::<Locale>() {
+            language::remember(&code);
+            i18n.set_locale(locale);
+        }
+    };
+    view! {
+        <label class="language">
+            <span>{t!(i18n, app.language)}</span>
+            <select on:change=on_change>
+                {languages
+                    .into_iter()
+                    .map(|code| {
+                        let selected = {
+                            let code = code.clone();
+                            move || i18n.get_locale().as_str() == code
+                        };
+                        view! {
+                            <option value=code.clone() lang=code.clone() selected=selected>
+                                {language::endonym(&code).to_owned()}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+        </label>
+    }
+}
+
+#[component]
+fn NotFound() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <h1>{t!(i18n, app.not_found)}</h1>
+        <p><A href="/profile">{t!(i18n, app.back_to_profile)}</A></p>
+    }
+}
+
+#[component]
+fn ConfigProblems(failure: ConfigFailure) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <main id="main" class="config-problems">
+            <h1>{t!(i18n, config.title)}</h1>
+            {match failure {
+                ConfigFailure::Unreachable { url, detail } => {
+                    view! { <p role="alert">{t!(i18n, config.unreachable, url = move || url.clone(), detail = move || detail.clone())}</p> }
+                        .into_any()
+                }
+                ConfigFailure::Mistakes(mistakes) => {
+                    view! {
+                        <p>{t!(i18n, config.intro)}</p>
+                        <ul role="alert">
+                            {mistakes.into_iter().map(|m| view! { <li><code>{m}</code></li> }).collect_view()}
+                        </ul>
+                    }
+                        .into_any()
+                }
+            }}
+        </main>
+    }
+}

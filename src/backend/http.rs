@@ -1,0 +1,179 @@
+//! The documented JSON contract (`docs/openapi.yaml`) over `fetch`, through gloo-net.
+//!
+//! Every request carries an `AbortController` that fires when the request's future is dropped,
+//! so leaving a page cancels what it was loading instead of letting answers land on nothing.
+
+use super::{BackendError, BackendFuture, CustomerBackend, Saved};
+use gloo_net::http::{Request, RequestBuilder, Response};
+use rapport_domain::api::{ConflictBody, ErrorBody, SignInRequest, SignInResponse};
+use rapport_domain::{Profile, Version, Versioned};
+use serde::de::DeserializeOwned;
+use std::sync::RwLock;
+
+/// Where the session token is kept between page loads.
+const TOKEN_KEY: &str = "rapport.session";
+
+/// A backend that speaks the Rapport HTTP contract.
+pub struct HttpBackend {
+    base_url: String,
+    token: RwLock<Option<String>>,
+}
+
+impl HttpBackend {
+    /// A backend at `base_url` (such as `/api`), resuming a session stored by an earlier visit.
+    #[must_use]
+    pub fn new(base_url: &str) -> Self {
+        Self {
+            base_url: base_url.trim_end_matches('/').to_owned(),
+            token: RwLock::new(stored_token()),
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url)
+    }
+
+    fn token(&self) -> Option<String> {
+        self.token.read().ok().and_then(|token| token.clone())
+    }
+
+    fn set_token(&self, token: Option<String>) {
+        if let Some(storage) = local_storage() {
+            let _ = match &token {
+                Some(token) => storage.set_item(TOKEN_KEY, token),
+                None => storage.remove_item(TOKEN_KEY),
+            };
+        }
+        if let Ok(mut slot) = self.token.write() {
+            *slot = token;
+        }
+    }
+
+    fn authorized(&self, request: RequestBuilder) -> RequestBuilder {
+        match self.token() {
+            Some(token) => request.header("Authorization", &format!("Bearer {token}")),
+            None => request,
+        }
+    }
+}
+
+impl CustomerBackend for HttpBackend {
+    fn sign_in(&self, email: String, password: String) -> BackendFuture<'_, ()> {
+        Box::pin(async move {
+            let body = SignInRequest { email, password };
+            let response = send(Request::post(&self.url("/session")), json(&body)).await?;
+            let signed_in: SignInResponse = read(response).await?;
+            self.set_token(Some(signed_in.token));
+            Ok(())
+        })
+    }
+
+    fn sign_out(&self) -> BackendFuture<'_, ()> {
+        Box::pin(async move {
+            let request = self.authorized(Request::delete(&self.url("/session")));
+            // Forget the session here even if the server cannot be told.
+            let outcome = send(request, None).await;
+            self.set_token(None);
+            outcome.map(|_| ())
+        })
+    }
+
+    fn is_signed_in(&self) -> bool {
+        self.token().is_some()
+    }
+
+    fn load_profile(&self) -> BackendFuture<'_, Versioned<Profile>> {
+        Box::pin(async move {
+            let response = send(self.authorized(Request::get(&self.url("/me/profile"))), None).await?;
+            let response = self.check_session(response)?;
+            read(response).await
+        })
+    }
+
+    fn save_profile(&self, version: Version, profile: Profile) -> BackendFuture<'_, Saved<Profile>> {
+        Box::pin(async move {
+            let request = self
+                .authorized(Request::put(&self.url("/me/profile")))
+                .header("If-Match", &version.etag());
+            let response = self.check_session(send(request, json(&profile)).await?)?;
+            if response.status() == 412 {
+                let conflict: ConflictBody<Profile> = parse(response).await?;
+                return Ok(Saved::Conflict(conflict.current));
+            }
+            read(response).await.map(Saved::Stored)
+        })
+    }
+}
+
+impl HttpBackend {
+    /// A 401 means the stored session is dead: forget it so the portal asks to sign in.
+    fn check_session(&self, response: Response) -> Result<Response, BackendError> {
+        if response.status() == 401 {
+            self.set_token(None);
+            return Err(BackendError::SignedOut);
+        }
+        Ok(response)
+    }
+}
+
+/// Cancels the request when dropped; harmless after it has completed.
+struct AbortOnDrop(Option<web_sys::AbortController>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        if let Some(controller) = &self.0 {
+            controller.abort();
+        }
+    }
+}
+
+/// Sends a request, with `body` as JSON when given; cancelled if dropped before the answer.
+async fn send(request: RequestBuilder, body: Option<String>) -> Result<Response, BackendError> {
+    let mut abort = AbortOnDrop(web_sys::AbortController::new().ok());
+    let request = request.abort_signal(abort.0.as_ref().map(|c| c.signal()).as_ref());
+    let request = match body {
+        Some(json) => request.header("Content-Type", "application/json").body(json),
+        None => request.build(),
+    }
+    .map_err(|err| BackendError::Unreadable(err.to_string()))?;
+    let response = request.send().await.map_err(|_| BackendError::Offline)?;
+    // The answer has arrived: aborting now would only cut off its body.
+    abort.0 = None;
+    Ok(response)
+}
+
+fn json<T: serde::Serialize>(body: &T) -> Option<String> {
+    serde_json::to_string(body).ok()
+}
+
+/// The body of a successful answer, or the error the answer describes.
+async fn read<T: DeserializeOwned>(response: Response) -> Result<T, BackendError> {
+    let status = response.status();
+    match status {
+        200..=299 => parse(response).await,
+        401 => Err(BackendError::SignedOut),
+        400..=499 => {
+            let body: ErrorBody = parse(response).await?;
+            Err(BackendError::Refused {
+                code: body.error.code,
+                field: body.error.field,
+                message: body.error.message,
+            })
+        }
+        _ => Err(BackendError::Server { status }),
+    }
+}
+
+/// Parses JSON, naming the field that did not fit when it fails.
+async fn parse<T: DeserializeOwned>(response: Response) -> Result<T, BackendError> {
+    let text = response.text().await.map_err(|_| BackendError::Offline)?;
+    rapport_domain::api::parse_json(&text).map_err(BackendError::Unreadable)
+}
+
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
+fn stored_token() -> Option<String> {
+    local_storage()?.get_item(TOKEN_KEY).ok()?
+}

@@ -1,0 +1,74 @@
+//! The one boundary between the portal and wherever the customer's data lives.
+//!
+//! Pages speak only to [`CustomerBackend`]; each kind of backend is one implementation of it
+//! ([`http::HttpBackend`] for the documented JSON contract). Adding a backend never touches a page.
+
+pub mod http;
+
+use rapport_domain::{Profile, Version, Versioned};
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+/// What every backend call returns. Futures are not `Send`: in the browser there is one thread.
+pub type BackendFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, BackendError>> + 'a>>;
+
+/// The customer-facing operations of a backend.
+pub trait CustomerBackend {
+    /// Signs in with e-mail and password; afterwards calls act as that customer.
+    fn sign_in(&self, email: String, password: String) -> BackendFuture<'_, ()>;
+    /// Ends the session on the server and forgets it here.
+    fn sign_out(&self) -> BackendFuture<'_, ()>;
+    /// Whether calls currently carry a session.
+    fn is_signed_in(&self) -> bool;
+    /// The customer's profile and its version.
+    fn load_profile(&self) -> BackendFuture<'_, Versioned<Profile>>;
+    /// Stores the profile if the stored one is still at `version`.
+    fn save_profile(&self, version: Version, profile: Profile) -> BackendFuture<'_, Saved<Profile>>;
+}
+
+/// A versioned write's result: stored, or refused because the record had moved on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Saved<T> {
+    /// Stored at the new version.
+    Stored(Versioned<T>),
+    /// Not stored: someone changed the record since it was read; this is how it is now.
+    Conflict(Versioned<T>),
+}
+
+/// Why a backend call failed, in terms a page can explain to a customer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BackendError {
+    /// The request did not reach the backend, or no answer came back.
+    Offline,
+    /// The session is missing or has expired.
+    SignedOut,
+    /// The backend refused the request as invalid (4xx), with its code and the field concerned.
+    Refused {
+        /// The error code from the body.
+        code: String,
+        /// The field, when the error names one.
+        field: Option<String>,
+        /// The backend's own explanation (English, for developers).
+        message: String,
+    },
+    /// The backend failed (5xx).
+    Server {
+        /// The HTTP status.
+        status: u16,
+    },
+    /// The backend answered, but not with what the contract promises; says what was wrong.
+    Unreadable(String),
+}
+
+/// The backend in use, shared through context (`expect_context::<Backend>()`).
+#[derive(Clone)]
+pub struct Backend(pub Arc<dyn CustomerBackend + Send + Sync>);
+
+impl std::ops::Deref for Backend {
+    type Target = dyn CustomerBackend + Send + Sync;
+
+    fn deref(&self) -> &Self::Target {
+        &*self.0
+    }
+}

@@ -1,0 +1,18 @@
+//! Explaining a field's problem, in the customer's language.
+
+use crate::i18n::*;
+use leptos::prelude::*;
+use rapport_domain::ProfileProblem;
+
+/// The sentence for a profile field's problem.
+#[component]
+pub fn ProblemText(problem: ProfileProblem) -> impl IntoView {
+    let i18n = use_i18n();
+    match problem {
+        ProfileProblem::Required => t!(i18n, problem.required).into_any(),
+        ProfileProblem::TooLong { max } => t!(i18n, problem.too_long, max).into_any(),
+        ProfileProblem::NotAnEmail => t!(i18n, problem.not_an_email).into_any(),
+        ProfileProblem::NotAPhone => t!(i18n, problem.not_a_phone).into_any(),
+        ProfileProblem::MethodNeedsPhone => t!(i18n, problem.method_needs_phone).into_any(),
+    }
+}

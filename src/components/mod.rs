@@ -1,0 +1,4 @@
+//! Pieces shared by pages.
+
+pub mod backend_error;
+pub mod field;

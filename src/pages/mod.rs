@@ -1,0 +1,5 @@
+//! One module per section of the navigation.
+
+pub mod coming_soon;
+pub mod profile;
+pub mod sign_in;

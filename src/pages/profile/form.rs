@@ -1,0 +1,316 @@
+//! The profile form: validated as the customer types, saved against the version it was
+//! loaded at, and never losing an edit: a failed save keeps it, a conflict shows both sides.
+
+use super::conflict::ConflictPanel;
+use crate::backend::{Backend, BackendError, Saved};
+use crate::components::backend_error::BackendErrorText;
+use crate::components::field::ProblemText;
+use crate::i18n::*;
+use crate::session::Session;
+use leptos::prelude::*;
+use rapport_domain::{ContactMethod, Profile, ProfileField, ProfileProblem, Version, Versioned};
+
+/// Where the last save stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum SaveState {
+    Idle,
+    Saved,
+    /// The customer pressed save with problems on the page.
+    FixFirst,
+    Failed(BackendError),
+    /// Someone else saved first; this is their version.
+    Conflict(Versioned<Profile>),
+}
+
+/// Edits `initial` and saves it through the [`Backend`] in context.
+#[component]
+pub fn ProfileForm(initial: Versioned<Profile>) -> impl IntoView {
+    let i18n = use_i18n();
+    let backend = expect_context::<Backend>();
+    let session = expect_context::<Session>();
+
+    // `stored` is the server's copy as last seen; `draft` is the customer's edit of it.
+    let stored = RwSignal::new(initial.clone());
+    let draft = RwSignal::new(initial.data);
+    let touched = RwSignal::new(Vec::<ProfileField>::new());
+    let submitted = RwSignal::new(false);
+    let state = RwSignal::new(SaveState::Idle);
+
+    let save = Action::new_local(move |(version, profile): &(Version, Profile)| {
+        let backend = backend.clone();
+        let (version, profile) = (*version, profile.clone());
+        async move { (profile.clone(), backend.save_profile(version, profile).await) }
+    });
+    Effect::new(move || {
+        let Some((sent, outcome)) = save.value().get() else { return };
+        match outcome {
+            Ok(Saved::Stored(saved)) => {
+                // Keep anything typed while the save was on its way.
+                if draft.get_untracked().normalized() == sent {
+                    draft.set(saved.data.clone());
+                }
+                stored.set(saved);
+                state.set(SaveState::Saved);
+            }
+            Ok(Saved::Conflict(current)) => state.set(SaveState::Conflict(current)),
+            Err(BackendError::SignedOut) => {
+                state.set(SaveState::Failed(BackendError::SignedOut));
+                session.expired();
+            }
+            Err(error) => state.set(SaveState::Failed(error)),
+        }
+    });
+
+    let dirty = Memo::new(move |_| stored.with(|s| draft.with(|d| d.normalized() != s.data)));
+    let visible_problem = move |field: ProfileField| {
+        Signal::derive(move || {
+            let shown = submitted.get() || touched.with(|t| t.contains(&field));
+            shown.then(|| draft.with(|d| d.check(field))).flatten()
+        })
+    };
+    let touch = move |field: ProfileField| {
+        if !touched.with_untracked(|t| t.contains(&field)) {
+            touched.update(|t| t.push(field));
+        }
+        if matches!(state.get_untracked(), SaveState::Saved | SaveState::FixFirst) {
+            state.set(SaveState::Idle);
+        }
+    };
+
+    let submit = move || {
+        submitted.set(true);
+        let profile = draft.get_untracked().normalized();
+        if let Some((field, _)) = profile.problems().first() {
+            state.set(SaveState::FixFirst);
+            focus(&field_id(*field));
+            return;
+        }
+        save.dispatch((stored.get_untracked().version, profile));
+    };
+    let keep_mine = Callback::new(move |current: Versioned<Profile>| {
+        let version = current.version;
+        stored.set(current);
+        state.set(SaveState::Idle);
+        save.dispatch((version, draft.get_untracked().normalized()));
+    });
+    let take_theirs = Callback::new(move |current: Versioned<Profile>| {
+        draft.set(current.data.clone());
+        stored.set(current);
+        state.set(SaveState::Idle);
+    });
+
+    mark_ready();
+
+    view! {
+        <form
+            class="card profile-form"
+            novalidate
+            on:submit=move |ev| {
+                ev.prevent_default();
+                submit();
+            }
+        >
+            <TextInput
+                field=ProfileField::Name
+                label=move || t_string!(i18n, profile.name)
+                kind="text"
+                autocomplete="name"
+                value=Signal::derive(move || draft.with(|d| d.name.clone()))
+                on_input=Callback::new(move |v: String| { draft.update(|d| d.name = v); touch(ProfileField::Name) })
+                problem=visible_problem(ProfileField::Name)
+                hint=None
+            />
+            <TextInput
+                field=ProfileField::Email
+                label=move || t_string!(i18n, profile.email)
+                kind="email"
+                autocomplete="email"
+                value=Signal::derive(move || draft.with(|d| d.email.clone()))
+                on_input=Callback::new(move |v: String| { draft.update(|d| d.email = v); touch(ProfileField::Email) })
+                problem=visible_problem(ProfileField::Email)
+                hint=None
+            />
+            <TextInput
+                field=ProfileField::Phone
+                label=move || t_string!(i18n, profile.phone)
+                kind="tel"
+                autocomplete="tel"
+                value=Signal::derive(move || draft.with(|d| d.phone.clone()))
+                on_input=Callback::new(move |v: String| { draft.update(|d| d.phone = v); touch(ProfileField::Phone) })
+                problem=visible_problem(ProfileField::Phone)
+                hint=Some(Signal::derive(move || t_string!(i18n, profile.phone_hint).to_owned()))
+            />
+            <ContactChoice
+                value=Signal::derive(move || draft.with(|d| d.preferred_contact))
+                on_change=Callback::new(move |m: Option<ContactMethod>| {
+                    draft.update(|d| d.preferred_contact = m);
+                    touch(ProfileField::PreferredContact);
+                })
+                problem=visible_problem(ProfileField::PreferredContact)
+            />
+            {move || match state.get() {
+                SaveState::Conflict(current) => Some(view! {
+                    <ConflictPanel current=current mine=draft.get() keep_mine=keep_mine take_theirs=take_theirs />
+                }),
+                _ => None,
+            }}
+            <div class="actions">
+                <button type="submit" disabled=move || save.pending().get()>
+                    {move || if save.pending().get() {
+                        t!(i18n, profile.saving).into_any()
+                    } else {
+                        t!(i18n, profile.save).into_any()
+                    }}
+                </button>
+                <p class="status" role="status" aria-live="polite">
+                    {move || match state.get() {
+                        _ if save.pending().get() => t!(i18n, profile.saving).into_any(),
+                        SaveState::Saved if !dirty.get() => t!(i18n, profile.saved).into_any(),
+                        _ if dirty.get() => t!(i18n, profile.unsaved).into_any(),
+                        _ => ().into_any(),
+                    }}
+                </p>
+            </div>
+            <div class="status error" role="alert">
+                {move || match state.get() {
+                    SaveState::FixFirst => Some(t!(i18n, profile.fix_first).into_any()),
+                    SaveState::Failed(error) => Some(view! {
+                        <p>{t!(i18n, profile.save_failed)} " " <BackendErrorText error=error /></p>
+                    }.into_any()),
+                    _ => None,
+                }}
+            </div>
+        </form>
+    }
+}
+
+/// The element id of a field's input, also used to focus it.
+pub(super) fn field_id(field: ProfileField) -> String {
+    format!("profile-{}", field.as_str().replace('_', "-"))
+}
+
+fn focus(id: &str) {
+    use wasm_bindgen::JsCast;
+    if let Some(element) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = element.focus();
+    }
+}
+
+/// Marks the moment the form is on screen, for the benchmark (`rapport:profile-ready`).
+fn mark_ready() {
+    request_animation_frame(|| {
+        if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+            let _ = performance.mark("rapport:profile-ready");
+        }
+    });
+}
+
+/// A labelled text input whose problem, when shown, is tied to it for screen readers.
+#[component]
+fn TextInput(
+    field: ProfileField,
+    label: impl Fn() -> String + Send + Sync + 'static,
+    kind: &'static str,
+    autocomplete: &'static str,
+    value: Signal<String>,
+    on_input: Callback<String>,
+    problem: Signal<Option<ProfileProblem>>,
+    hint: Option<Signal<String>>,
+) -> impl IntoView {
+    let id = field_id(field);
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
+    let described_by = {
+        let (hint_id, error_id, has_hint) = (hint_id.clone(), error_id.clone(), hint.is_some());
+        move || {
+            let mut ids = Vec::new();
+            if has_hint {
+                ids.push(hint_id.clone());
+            }
+            if problem.get().is_some() {
+                ids.push(error_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    view! {
+        <div class="field" class:invalid=move || problem.get().is_some()>
+            <label for=id.clone()>{label}</label>
+            {hint.map(|hint| view! { <p class="hint" id=hint_id.clone()>{hint}</p> })}
+            <input
+                id=id.clone()
+                name=field.as_str()
+                type=kind
+                autocomplete=autocomplete
+                aria-invalid=move || problem.get().is_some().then_some("true")
+                aria-describedby=described_by
+                prop:value=value
+                on:input:target=move |ev| on_input.run(ev.target().value())
+            />
+            <p class="problem" id=error_id.clone()>
+                {move || problem.get().map(|problem| view! { <ProblemText problem=problem /> })}
+            </p>
+        </div>
+    }
+}
+
+/// The preferred contact method as a radio group, "no preference" included.
+#[component]
+fn ContactChoice(
+    value: Signal<Option<ContactMethod>>,
+    on_change: Callback<Option<ContactMethod>>,
+    problem: Signal<Option<ProfileProblem>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let error_id = field_id(ProfileField::PreferredContact) + "-error";
+    let options: Vec<Option<ContactMethod>> =
+        std::iter::once(None).chain(ContactMethod::ALL.into_iter().map(Some)).collect();
+    view! {
+        <fieldset
+            class="field choice"
+            id=field_id(ProfileField::PreferredContact)
+            tabindex="-1"
+            aria-describedby=error_id.clone()
+        >
+            <legend>{t!(i18n, profile.preferred_contact)}</legend>
+            {options
+                .into_iter()
+                .map(|method| {
+                    let id = format!("contact-{}", method.map_or("none", ContactMethod::as_str));
+                    view! {
+                        <div class="option">
+                            <input
+                                type="radio"
+                                name="preferred_contact"
+                                id=id.clone()
+                                value=method.map_or("", ContactMethod::as_str)
+                                prop:checked=move || value.get() == method
+                                on:change=move |_| on_change.run(method)
+                            />
+                            <label for=id>{move || method_label(i18n, method)}</label>
+                        </div>
+                    }
+                })
+                .collect_view()}
+            <p class="problem" id=error_id>
+                {move || problem.get().map(|problem| view! { <ProblemText problem=problem /> })}
+            </p>
+        </fieldset>
+    }
+}
+
+/// A contact method's name in the current language.
+pub(super) fn method_label(i18n: I18nContext<Locale>, method: Option<ContactMethod>) -> String {
+    match method {
+        None => t_string!(i18n, profile.no_preference),
+        Some(ContactMethod::Email) => t_string!(i18n, profile.method_email),
+        Some(ContactMethod::Phone) => t_string!(i18n, profile.method_phone),
+        Some(ContactMethod::Sms) => t_string!(i18n, profile.method_sms),
+        Some(ContactMethod::Post) => t_string!(i18n, profile.method_post),
+    }
+    .to_owned()
+}
