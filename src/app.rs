@@ -8,6 +8,8 @@ use crate::language;
 use crate::pages::{coming_soon::ComingSoon, profile::ProfilePage, sign_in::SignInPage};
 use crate::session::Session;
 use leptos::prelude::*;
+use leptos_i18n::I18nContext;
+use leptos_i18n::Locale as _;
 use leptos_router::components::{A, Route, Router, Routes};
 use leptos_router::path;
 use rapport_domain::config::PortalConfig;
@@ -15,7 +17,10 @@ use std::sync::Arc;
 
 /// The whole portal, or the list of configuration mistakes when it cannot start.
 #[component]
-pub fn App(loaded: Result<PortalConfig, ConfigFailure>, host: web_sys::HtmlElement) -> impl IntoView {
+pub fn App(
+    loaded: Result<PortalConfig, ConfigFailure>,
+    host: web_sys::HtmlElement,
+) -> impl IntoView {
     view! {
         <I18nContextProvider>
             {match loaded {
@@ -33,7 +38,9 @@ fn Portal(config: PortalConfig, host: web_sys::HtmlElement) -> impl IntoView {
     apply_theme(&host, &config);
 
     let backend = Backend(Arc::new(HttpBackend::new(&config.backend.base_url)));
-    let session = Session { signed_in: RwSignal::new(backend.is_signed_in()) };
+    let session = Session {
+        signed_in: RwSignal::new(backend.is_signed_in()),
+    };
     provide_context(backend.clone());
     provide_context(session);
     provide_context(config.clone());
@@ -55,7 +62,15 @@ fn Portal(config: PortalConfig, host: web_sys::HtmlElement) -> impl IntoView {
 
     view! {
         <Router base=config.router_base().to_owned()>
-            <a class="skip-link" href="#main">{t!(i18n, app.skip_to_content)}</a>
+            <a
+                class="skip-link"
+                href="#main"
+                on:click=|ev| {
+                    // The router would treat the fragment as a navigation; move focus instead.
+                    ev.prevent_default();
+                    crate::dom::focus("main");
+                }
+            >{t!(i18n, app.skip_to_content)}</a>
             <header class="masthead">
                 <p class="brand">{t!(i18n, app.title)}</p>
                 <div class="masthead-tools">
@@ -111,7 +126,9 @@ fn start_in_language(i18n: I18nContext<Locale>, config: &PortalConfig) {
         &config.default_language,
     );
     if let Ok(locale) = code.parse::<Locale>() {
-        i18n.set_locale(locale);
+        // The provider's first effect sets the browser's language; ours is created after it,
+        // so it runs after it, still before the first paint.
+        Effect::new(move |_| i18n.set_locale(locale));
     }
 }
 

@@ -2,6 +2,7 @@
 
 use crate::i18n::Locale;
 use gloo_net::http::Request;
+use leptos_i18n::Locale as _;
 use rapport_domain::config::PortalConfig;
 
 /// Why there is no usable configuration.
@@ -21,17 +22,30 @@ pub enum ConfigFailure {
 /// The languages this build has translations for.
 #[must_use]
 pub fn supported_languages() -> Vec<&'static str> {
-    <Locale as leptos_i18n::Locale>::get_all().iter().map(|l| l.as_str()).collect()
+    <Locale as leptos_i18n::Locale>::get_all()
+        .iter()
+        .map(|l| l.as_str())
+        .collect()
 }
 
 /// Fetches and checks the configuration at `url`.
 pub async fn load(url: &str) -> Result<PortalConfig, ConfigFailure> {
-    let unreachable = |detail: String| ConfigFailure::Unreachable { url: url.to_owned(), detail };
-    let response = Request::get(url).send().await.map_err(|err| unreachable(err.to_string()))?;
+    let unreachable = |detail: String| ConfigFailure::Unreachable {
+        url: url.to_owned(),
+        detail,
+    };
+    let response = Request::get(url)
+        .send()
+        .await
+        .map_err(|err| unreachable(err.to_string()))?;
     if !response.ok() {
         return Err(unreachable(format!("HTTP {}", response.status())));
     }
-    let text = response.text().await.map_err(|err| unreachable(err.to_string()))?;
-    PortalConfig::from_json(&text, &supported_languages())
-        .map_err(|problems| ConfigFailure::Mistakes(problems.iter().map(ToString::to_string).collect()))
+    let text = response
+        .text()
+        .await
+        .map_err(|err| unreachable(err.to_string()))?;
+    PortalConfig::from_json(&text, &supported_languages()).map_err(|problems| {
+        ConfigFailure::Mistakes(problems.iter().map(ToString::to_string).collect())
+    })
 }

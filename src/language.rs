@@ -7,11 +7,19 @@ pub const CHOICE_KEY: &str = "rapport.language";
 /// Picks the language. `browser` is `navigator.languages`, most preferred first; a regional
 /// tag (`sv-FI`) matches its language (`sv`).
 #[must_use]
-pub fn choose<'a>(offered: &'a [String], chosen: Option<&str>, browser: &[String], default: &'a str) -> &'a str {
+pub fn choose<'a>(
+    offered: &'a [String],
+    chosen: Option<&str>,
+    browser: &[String],
+    default: &'a str,
+) -> &'a str {
     let find = |tag: &str| {
         let tag = tag.to_ascii_lowercase();
         let primary = tag.split('-').next().unwrap_or_default().to_owned();
-        offered.iter().find(|code| **code == tag).or_else(|| offered.iter().find(|code| **code == primary))
+        offered
+            .iter()
+            .find(|code| **code == tag)
+            .or_else(|| offered.iter().find(|code| **code == primary))
     };
     chosen
         .and_then(find)
@@ -32,7 +40,11 @@ pub fn endonym(code: &str) -> &str {
 /// The remembered choice, if any.
 #[must_use]
 pub fn remembered() -> Option<String> {
-    web_sys::window()?.local_storage().ok()??.get_item(CHOICE_KEY).ok()?
+    web_sys::window()?
+        .local_storage()
+        .ok()??
+        .get_item(CHOICE_KEY)
+        .ok()?
 }
 
 /// Remembers an explicit choice for later visits.
@@ -46,7 +58,13 @@ pub fn remember(code: &str) {
 #[must_use]
 pub fn browser_languages() -> Vec<String> {
     web_sys::window()
-        .map(|w| w.navigator().languages().iter().filter_map(|l| l.as_string()).collect())
+        .map(|w| {
+            w.navigator()
+                .languages()
+                .iter()
+                .filter_map(|l| l.as_string())
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -60,18 +78,27 @@ mod tests {
 
     #[test]
     fn an_explicit_choice_wins() {
-        assert_eq!(choose(&offered(), Some("sv"), &["en-GB".into()], "en"), "sv");
+        assert_eq!(
+            choose(&offered(), Some("sv"), &["en-GB".into()], "en"),
+            "sv"
+        );
     }
 
     #[test]
     fn the_browser_decides_next_by_primary_language() {
-        assert_eq!(choose(&offered(), None, &["de".into(), "sv-FI".into()], "en"), "sv");
+        assert_eq!(
+            choose(&offered(), None, &["de".into(), "sv-FI".into()], "en"),
+            "sv"
+        );
         assert_eq!(choose(&offered(), None, &["SV".into()], "en"), "sv");
     }
 
     #[test]
     fn otherwise_the_default() {
-        assert_eq!(choose(&offered(), Some("fi"), &["de-DE".into()], "en"), "en");
+        assert_eq!(
+            choose(&offered(), Some("fi"), &["de-DE".into()], "en"),
+            "en"
+        );
         assert_eq!(choose(&offered(), None, &[], "sv"), "sv");
     }
 }

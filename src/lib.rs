@@ -12,6 +12,7 @@ pub mod app;
 pub mod backend;
 pub mod components;
 pub mod config;
+pub mod dom;
 pub mod language;
 pub mod pages;
 pub mod session;
@@ -29,11 +30,16 @@ pub fn start() {
         .and_then(|d| d.get_element_by_id(HOST_ID))
         .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
     else {
-        web_sys::console::error_1(&format!("Rapport: no element with id \"{HOST_ID}\" to mount into").into());
+        web_sys::console::error_1(
+            &format!("Rapport: no element with id \"{HOST_ID}\" to mount into").into(),
+        );
         return;
     };
-    let config_url = host.get_attribute("data-config").unwrap_or_else(|| "/config.json".into());
-    leptos::task::spawn_local(async move {
+    let config_url = host
+        .get_attribute("data-config")
+        .unwrap_or_else(|| "/config.json".into());
+    // Leptos sets up its executor when mounting; the configuration is fetched before that.
+    wasm_bindgen_futures::spawn_local(async move {
         let loaded = config::load(&config_url).await;
         // The host's placeholder ("Loading…", <noscript>) gives way to the portal.
         host.set_inner_html("");

@@ -84,13 +84,21 @@ impl CustomerBackend for HttpBackend {
 
     fn load_profile(&self) -> BackendFuture<'_, Versioned<Profile>> {
         Box::pin(async move {
-            let response = send(self.authorized(Request::get(&self.url("/me/profile"))), None).await?;
+            let response = send(
+                self.authorized(Request::get(&self.url("/me/profile"))),
+                None,
+            )
+            .await?;
             let response = self.check_session(response)?;
             read(response).await
         })
     }
 
-    fn save_profile(&self, version: Version, profile: Profile) -> BackendFuture<'_, Saved<Profile>> {
+    fn save_profile(
+        &self,
+        version: Version,
+        profile: Profile,
+    ) -> BackendFuture<'_, Saved<Profile>> {
         Box::pin(async move {
             let request = self
                 .authorized(Request::put(&self.url("/me/profile")))
@@ -132,7 +140,9 @@ async fn send(request: RequestBuilder, body: Option<String>) -> Result<Response,
     let mut abort = AbortOnDrop(web_sys::AbortController::new().ok());
     let request = request.abort_signal(abort.0.as_ref().map(|c| c.signal()).as_ref());
     let request = match body {
-        Some(json) => request.header("Content-Type", "application/json").body(json),
+        Some(json) => request
+            .header("Content-Type", "application/json")
+            .body(json),
         None => request.build(),
     }
     .map_err(|err| BackendError::Unreadable(err.to_string()))?;

@@ -24,7 +24,8 @@ pub trait CustomerBackend {
     /// The customer's profile and its version.
     fn load_profile(&self) -> BackendFuture<'_, Versioned<Profile>>;
     /// Stores the profile if the stored one is still at `version`.
-    fn save_profile(&self, version: Version, profile: Profile) -> BackendFuture<'_, Saved<Profile>>;
+    fn save_profile(&self, version: Version, profile: Profile)
+    -> BackendFuture<'_, Saved<Profile>>;
 }
 
 /// A versioned write's result: stored, or refused because the record had moved on.

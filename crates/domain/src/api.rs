@@ -25,7 +25,13 @@ pub struct ApiError {
 impl ErrorBody {
     /// An error about the request as a whole.
     pub fn new(code: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { error: ApiError { code: code.into(), message: message.into(), field: None } }
+        Self {
+            error: ApiError {
+                code: code.into(),
+                message: message.into(),
+                field: None,
+            },
+        }
     }
 
     /// An error about one field of the request.
@@ -90,6 +96,10 @@ pub fn parse_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, Strin
     let deserializer = &mut serde_json::Deserializer::from_str(text);
     serde_path_to_error::deserialize(deserializer).map_err(|err| {
         let path = err.path().to_string();
-        if path == "." { err.into_inner().to_string() } else { format!("{path}: {}", err.into_inner()) }
+        if path == "." {
+            err.into_inner().to_string()
+        } else {
+            format!("{path}: {}", err.into_inner())
+        }
     })
 }

@@ -53,7 +53,14 @@ pub struct BackendConfig {
 }
 
 /// Theme settings the stylesheet reads; anything else is a typo.
-pub const THEME_KEYS: [&str; 6] = ["accent", "accent-text", "background", "text", "radius", "font"];
+pub const THEME_KEYS: [&str; 6] = [
+    "accent",
+    "accent-text",
+    "background",
+    "text",
+    "radius",
+    "font",
+];
 
 /// One mistake in a configuration.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -104,16 +111,25 @@ impl fmt::Display for ConfigIssue {
             Self::DuplicateLanguage(code) => {
                 write!(f, "\"{code}\" is listed twice; list each language once")
             }
-            Self::NoLanguages => write!(f, "no languages are listed; list at least one, such as \"en\""),
+            Self::NoLanguages => write!(
+                f,
+                "no languages are listed; list at least one, such as \"en\""
+            ),
             Self::DefaultNotOffered(code) => {
-                write!(f, "\"{code}\" is not in `languages`; add it there or pick one of them")
+                write!(
+                    f,
+                    "\"{code}\" is not in `languages`; add it there or pick one of them"
+                )
             }
             Self::BadBaseUrl(url) => write!(
                 f,
                 "\"{url}\" is not an http(s) URL or a path starting with /; for example \"/api\""
             ),
             Self::BadBasePath(path) => {
-                write!(f, "\"{path}\" must start and end with /; for example \"/account/\"")
+                write!(
+                    f,
+                    "\"{path}\" must start and end with /; for example \"/account/\""
+                )
             }
             Self::UnknownThemeKey(key) => write!(
                 f,
@@ -144,15 +160,20 @@ impl PortalConfig {
     /// `supported_languages` are the languages the portal was built with.
     pub fn from_json(json: &str, supported_languages: &[&str]) -> Result<Self, Vec<ConfigProblem>> {
         let deserializer = &mut serde_json::Deserializer::from_str(json);
-        let config: PortalConfig = serde_path_to_error::deserialize(deserializer).map_err(|err| {
-            let path = err.path().to_string();
-            vec![ConfigProblem {
-                path: if path == "." { String::new() } else { path },
-                issue: ConfigIssue::Shape(err.into_inner().to_string()),
-            }]
-        })?;
+        let config: PortalConfig =
+            serde_path_to_error::deserialize(deserializer).map_err(|err| {
+                let path = err.path().to_string();
+                vec![ConfigProblem {
+                    path: if path == "." { String::new() } else { path },
+                    issue: ConfigIssue::Shape(err.into_inner().to_string()),
+                }]
+            })?;
         let problems = config.problems(supported_languages);
-        if problems.is_empty() { Ok(config) } else { Err(problems) }
+        if problems.is_empty() {
+            Ok(config)
+        } else {
+            Err(problems)
+        }
     }
 
     /// Every mistake in an already parsed configuration.
@@ -170,11 +191,17 @@ impl PortalConfig {
                     format!("languages[{i}]"),
                     ConfigIssue::UnsupportedLanguage {
                         code: code.clone(),
-                        supported: supported_languages.iter().map(|s| (*s).to_owned()).collect(),
+                        supported: supported_languages
+                            .iter()
+                            .map(|s| (*s).to_owned())
+                            .collect(),
                     },
                 );
             } else if self.languages[..i].contains(code) {
-                report(format!("languages[{i}]"), ConfigIssue::DuplicateLanguage(code.clone()));
+                report(
+                    format!("languages[{i}]"),
+                    ConfigIssue::DuplicateLanguage(code.clone()),
+                );
             }
         }
         if !self.languages.is_empty() && !self.languages.contains(&self.default_language) {
@@ -185,24 +212,37 @@ impl PortalConfig {
         }
 
         let url = self.backend.base_url.as_str();
-        let absolute = ["https://", "http://"]
-            .iter()
-            .any(|scheme| url.strip_prefix(scheme).is_some_and(|rest| !rest.is_empty()));
+        let absolute = ["https://", "http://"].iter().any(|scheme| {
+            url.strip_prefix(scheme)
+                .is_some_and(|rest| !rest.is_empty())
+        });
         let same_origin_path = url.starts_with('/') && !url.starts_with("//");
         if !(absolute || same_origin_path) || url.chars().any(char::is_whitespace) {
-            report("backend.base_url".into(), ConfigIssue::BadBaseUrl(url.to_owned()));
+            report(
+                "backend.base_url".into(),
+                ConfigIssue::BadBaseUrl(url.to_owned()),
+            );
         }
 
         let base = self.base_path.as_str();
         if !base.starts_with('/') || !base.ends_with('/') || base.contains("//") {
-            report("base_path".into(), ConfigIssue::BadBasePath(base.to_owned()));
+            report(
+                "base_path".into(),
+                ConfigIssue::BadBasePath(base.to_owned()),
+            );
         }
 
         for (key, value) in &self.theme {
             if !THEME_KEYS.contains(&key.as_str()) {
-                report(format!("theme.{key}"), ConfigIssue::UnknownThemeKey(key.clone()));
+                report(
+                    format!("theme.{key}"),
+                    ConfigIssue::UnknownThemeKey(key.clone()),
+                );
             } else if !is_safe_css_value(value) {
-                report(format!("theme.{key}"), ConfigIssue::UnsafeThemeValue(value.clone()));
+                report(
+                    format!("theme.{key}"),
+                    ConfigIssue::UnsafeThemeValue(value.clone()),
+                );
             }
         }
         problems
@@ -220,7 +260,9 @@ impl PortalConfig {
 fn is_safe_css_value(value: &str) -> bool {
     !value.trim().is_empty()
         && value.len() <= 120
-        && !value.chars().any(|c| matches!(c, ';' | '{' | '}' | '<' | '>' | '\\' | '\n' | '\r'))
+        && !value
+            .chars()
+            .any(|c| matches!(c, ';' | '{' | '}' | '<' | '>' | '\\' | '\n' | '\r'))
         && !value.to_ascii_lowercase().contains("url(")
         && !value.contains("/*")
 }
@@ -274,20 +316,62 @@ mod tests {
         use serde_json::json;
         let cases: Vec<(serde_json::Value, &str)> = vec![
             (json!("not an object"), "invalid type: string"),
-            (with(&["languages"], json!("en")), "languages: invalid type: string"),
-            (with(&["languages"], json!([])), "languages: no languages are listed"),
-            (with(&["languages"], json!(["en", "de"])), "languages[1]: \"de\" is not a language"),
-            (with(&["languages"], json!(["en", "sv", "en"])), "languages[2]: \"en\" is listed twice"),
-            (with(&["default_language"], json!("sv-FI")), "default_language: \"sv-FI\" is not in `languages`"),
-            (with(&["backend", "base_url"], json!("ftp://x")), "backend.base_url: \"ftp://x\" is not"),
-            (with(&["backend", "base_url"], json!("//evil.example")), "backend.base_url: \"//evil.example\""),
-            (with(&["backend", "base_url"], json!(42)), "backend.base_url: invalid type: integer"),
-            (with(&["backend", "baseurl"], json!("/api")), "backend.baseurl: unknown field `baseurl`"),
-            (with(&["base_path"], json!("account")), "base_path: \"account\" must start and end with /"),
-            (with(&["theme", "acent"], json!("red")), "theme.acent: \"acent\" is not a theme setting"),
-            (with(&["theme", "accent"], json!("red;}body{display:none")), "theme.accent: \"red;}body"),
-            (with(&["theme", "font"], json!("url(https://x/f.woff)")), "theme.font: \"url("),
-            (with(&["langauges"], json!(["en"])), "langauges: unknown field `langauges`"),
+            (
+                with(&["languages"], json!("en")),
+                "languages: invalid type: string",
+            ),
+            (
+                with(&["languages"], json!([])),
+                "languages: no languages are listed",
+            ),
+            (
+                with(&["languages"], json!(["en", "de"])),
+                "languages[1]: \"de\" is not a language",
+            ),
+            (
+                with(&["languages"], json!(["en", "sv", "en"])),
+                "languages[2]: \"en\" is listed twice",
+            ),
+            (
+                with(&["default_language"], json!("sv-FI")),
+                "default_language: \"sv-FI\" is not in `languages`",
+            ),
+            (
+                with(&["backend", "base_url"], json!("ftp://x")),
+                "backend.base_url: \"ftp://x\" is not",
+            ),
+            (
+                with(&["backend", "base_url"], json!("//evil.example")),
+                "backend.base_url: \"//evil.example\"",
+            ),
+            (
+                with(&["backend", "base_url"], json!(42)),
+                "backend.base_url: invalid type: integer",
+            ),
+            (
+                with(&["backend", "baseurl"], json!("/api")),
+                "backend.baseurl: unknown field `baseurl`",
+            ),
+            (
+                with(&["base_path"], json!("account")),
+                "base_path: \"account\" must start and end with /",
+            ),
+            (
+                with(&["theme", "acent"], json!("red")),
+                "theme.acent: \"acent\" is not a theme setting",
+            ),
+            (
+                with(&["theme", "accent"], json!("red;}body{display:none")),
+                "theme.accent: \"red;}body",
+            ),
+            (
+                with(&["theme", "font"], json!("url(https://x/f.woff)")),
+                "theme.font: \"url(",
+            ),
+            (
+                with(&["langauges"], json!(["en"])),
+                "langauges: unknown field `langauges`",
+            ),
         ];
         for (config, expected) in cases {
             let problems = problems_of(&config);

@@ -132,7 +132,9 @@ impl ProfileProblem {
             Self::TooLong { max } => format!("{field} is longer than {max} characters"),
             Self::NotAnEmail => format!("{field} is not an e-mail address (name@example.com)"),
             Self::NotAPhone => {
-                format!("{field} is not a phone number (6 to 17 digits, + - ( ) and spaces allowed)")
+                format!(
+                    "{field} is not a phone number (6 to 17 digits, + - ( ) and spaces allowed)"
+                )
             }
             Self::MethodNeedsPhone => format!("{field} needs a phone number in the profile"),
         }
@@ -256,7 +258,10 @@ mod tests {
             ("a@b@c.se", Some(ProfileProblem::NotAnEmail)),
         ];
         for (email, expected) in cases {
-            let profile = Profile { email: email.into(), ..valid() };
+            let profile = Profile {
+                email: email.into(),
+                ..valid()
+            };
             assert_eq!(profile.check(ProfileField::Email), expected, "{email:?}");
         }
     }
@@ -273,42 +278,77 @@ mod tests {
             ("123456789012345678", Some(ProfileProblem::NotAPhone)),
         ];
         for (phone, expected) in cases {
-            let profile = Profile { phone: phone.into(), ..valid() };
+            let profile = Profile {
+                phone: phone.into(),
+                ..valid()
+            };
             assert_eq!(profile.check(ProfileField::Phone), expected, "{phone:?}");
         }
     }
 
     #[test]
     fn names_are_required_and_bounded() {
-        let blank = Profile { name: " ".into(), ..valid() };
-        assert_eq!(blank.check(ProfileField::Name), Some(ProfileProblem::Required));
-        let long = Profile { name: "å".repeat(NAME_MAX_CHARS + 1), ..valid() };
+        let blank = Profile {
+            name: " ".into(),
+            ..valid()
+        };
+        assert_eq!(
+            blank.check(ProfileField::Name),
+            Some(ProfileProblem::Required)
+        );
+        let long = Profile {
+            name: "å".repeat(NAME_MAX_CHARS + 1),
+            ..valid()
+        };
         assert_eq!(
             long.check(ProfileField::Name),
-            Some(ProfileProblem::TooLong { max: NAME_MAX_CHARS })
+            Some(ProfileProblem::TooLong {
+                max: NAME_MAX_CHARS
+            })
         );
-        let just_fits = Profile { name: "å".repeat(NAME_MAX_CHARS), ..valid() };
+        let just_fits = Profile {
+            name: "å".repeat(NAME_MAX_CHARS),
+            ..valid()
+        };
         assert_eq!(just_fits.check(ProfileField::Name), None);
     }
 
     #[test]
     fn calls_and_texts_need_a_phone_number() {
         for method in [ContactMethod::Phone, ContactMethod::Sms] {
-            let profile = Profile { phone: String::new(), preferred_contact: Some(method), ..valid() };
+            let profile = Profile {
+                phone: String::new(),
+                preferred_contact: Some(method),
+                ..valid()
+            };
             assert_eq!(
                 profile.problems(),
-                vec![(ProfileField::PreferredContact, ProfileProblem::MethodNeedsPhone)]
+                vec![(
+                    ProfileField::PreferredContact,
+                    ProfileProblem::MethodNeedsPhone
+                )]
             );
         }
-        let by_post = Profile { phone: String::new(), preferred_contact: Some(ContactMethod::Post), ..valid() };
+        let by_post = Profile {
+            phone: String::new(),
+            preferred_contact: Some(ContactMethod::Post),
+            ..valid()
+        };
         assert!(by_post.problems().is_empty());
     }
 
     #[test]
     fn normalizing_trims_but_keeps_content() {
-        let messy = Profile { name: "  Bo  ".into(), email: " bo@x.se ".into(), ..valid() };
+        let messy = Profile {
+            name: "  Bo  ".into(),
+            email: " bo@x.se ".into(),
+            ..valid()
+        };
         let clean = messy.normalized();
-        assert_eq!((clean.name.as_str(), clean.email.as_str()), ("Bo", "bo@x.se"));
+        assert_eq!(
+            (clean.name.as_str(), clean.email.as_str()),
+            ("Bo", "bo@x.se")
+        );
     }
 
     #[test]

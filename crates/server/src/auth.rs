@@ -18,7 +18,10 @@ impl<S: Send + Sync> FromRequestParts<S> for BearerToken {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let value = parts.headers.get(AUTHORIZATION).ok_or(AppError::Unauthorized)?;
+        let value = parts
+            .headers
+            .get(AUTHORIZATION)
+            .ok_or(AppError::Unauthorized)?;
         let value = value.to_str().map_err(|_| AppError::Unauthorized)?;
         let (scheme, token) = value.split_once(' ').ok_or(AppError::Unauthorized)?;
         if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
@@ -38,12 +41,17 @@ pub struct Me {
 impl FromRequestParts<AppState> for Me {
     type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let BearerToken(token) = BearerToken::from_request_parts(parts, state).await?;
         let customer = state
             .store
             .call(move |conn| customers::session_customer(conn, &token).map_err(AppError::from))
             .await?;
-        customer.map(|customer| Me { customer }).ok_or(AppError::Unauthorized)
+        customer
+            .map(|customer| Me { customer })
+            .ok_or(AppError::Unauthorized)
     }
 }

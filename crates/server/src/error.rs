@@ -68,11 +68,17 @@ impl IntoResponse for AppError {
             Self::Unauthorized => (StatusCode::UNAUTHORIZED, codes::UNAUTHORIZED, None),
             Self::BadCredentials => (StatusCode::UNAUTHORIZED, codes::BAD_CREDENTIALS, None),
             Self::NotFound => (StatusCode::NOT_FOUND, codes::NOT_FOUND, None),
-            Self::BadRequest { field, .. } => (StatusCode::BAD_REQUEST, codes::BAD_REQUEST, field.clone()),
+            Self::BadRequest { field, .. } => {
+                (StatusCode::BAD_REQUEST, codes::BAD_REQUEST, field.clone())
+            }
             Self::Invalid { code, field, .. } => {
                 (StatusCode::UNPROCESSABLE_ENTITY, *code, Some(field.clone()))
             }
-            Self::VersionRequired => (StatusCode::PRECONDITION_REQUIRED, codes::VERSION_REQUIRED, None),
+            Self::VersionRequired => (
+                StatusCode::PRECONDITION_REQUIRED,
+                codes::VERSION_REQUIRED,
+                None,
+            ),
             Self::Conflict(current) => {
                 let body = ConflictBody {
                     error: ApiError {
@@ -114,6 +120,9 @@ pub struct AppJson<T>(pub T);
 
 impl From<axum::extract::rejection::JsonRejection> for AppError {
     fn from(rejection: axum::extract::rejection::JsonRejection) -> Self {
-        AppError::BadRequest { message: rejection.body_text(), field: None }
+        AppError::BadRequest {
+            message: rejection.body_text(),
+            field: None,
+        }
     }
 }

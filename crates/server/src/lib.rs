@@ -17,8 +17,8 @@ pub use settings::Settings;
 
 use axum::Router;
 use axum::http::{HeaderValue, header};
-use tower_http::set_header::SetResponseHeaderLayer;
 use store::Store;
+use tower_http::set_header::SetResponseHeaderLayer;
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -29,10 +29,12 @@ pub struct AppState {
 
 /// The whole application: the API under `/api` and, when `dist` is given, the portal.
 pub fn app(state: AppState, dist: Option<&std::path::Path>) -> std::io::Result<Router> {
-    let api = http::router().with_state(state).layer(SetResponseHeaderLayer::overriding(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("no-store"),
-    ));
+    let api = http::router()
+        .with_state(state)
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ));
     let router = Router::new().nest("/api", api);
     Ok(match dist {
         Some(dist) => router.fallback_service(site::service(dist)?),
@@ -63,4 +65,3 @@ pub async fn run(settings: Settings) -> Result<(), Box<dyn std::error::Error>> {
         .await?;
     Ok(())
 }
-

@@ -6,7 +6,11 @@ use std::path::PathBuf;
 
 /// How to run the reference backend.
 #[derive(Debug, Clone, Parser)]
-#[command(name = "rapport-server", version, about = "Rapport's reference backend")]
+#[command(
+    name = "rapport-server",
+    version,
+    about = "Rapport's reference backend"
+)]
 pub struct Settings {
     /// Address to listen on; loopback by default so nothing is exposed by accident.
     #[arg(long, env = "RAPPORT_ADDR", default_value = "127.0.0.1:8080")]

@@ -7,22 +7,42 @@
 
 use axum::Router;
 use axum::http::{HeaderValue, header};
+use axum::middleware;
+use axum::response::Response;
 use base64::Engine;
 use sha2::{Digest, Sha256};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 /// Serves `dist`, falling back to its index.html for the portal's own routes (deep links).
 pub fn service(dist: &Path) -> std::io::Result<Router> {
     let index = dist.join("index.html");
-    let html = std::fs::read_to_string(&index)?;
-    let csp = HeaderValue::from_str(&content_security_policy(&html))
-        .map_err(|err| std::io::Error::new(std::io::ErrorKind::InvalidData, err))?;
+    let policy = Policy {
+        index: index.clone(),
+        cached: Arc::new(Mutex::new(None)),
+    };
+    // Fail at start-up, not on the first request, when there is no portal to serve.
+    policy.current()?;
     let files = ServeDir::new(dist).fallback(ServeFile::new(index));
     Ok(Router::new()
         .fallback_service(files)
-        .layer(SetResponseHeaderLayer::overriding(header::CONTENT_SECURITY_POLICY, csp))
+        .layer(middleware::map_response(move |mut response: Response| {
+            let policy = policy.clone();
+            async move {
+                match policy.current() {
+                    Ok(csp) => {
+                        response
+                            .headers_mut()
+                            .insert(header::CONTENT_SECURITY_POLICY, csp);
+                    }
+                    Err(err) => tracing::error!("reading index.html for the CSP: {err}"),
+                }
+                response
+            }
+        }))
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
@@ -38,13 +58,41 @@ pub fn service(dist: &Path) -> std::io::Result<Router> {
         )))
 }
 
+/// The policy for the index.html on disk, recomputed when a rebuild replaces it.
+#[derive(Clone)]
+struct Policy {
+    index: PathBuf,
+    cached: Arc<Mutex<Option<(SystemTime, HeaderValue)>>>,
+}
+
+impl Policy {
+    fn current(&self) -> std::io::Result<HeaderValue> {
+        let modified = std::fs::metadata(&self.index)?.modified()?;
+        let mut cached = self
+            .cached
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some((_, value)) = cached.as_ref().filter(|(at, _)| *at == modified) {
+            return Ok(value.clone());
+        }
+        let html = std::fs::read_to_string(&self.index)?;
+        let value = HeaderValue::from_str(&content_security_policy(&html))
+            .map_err(|err| std::io::Error::new(std::io::ErrorKind::InvalidData, err))?;
+        *cached = Some((modified, value.clone()));
+        Ok(value)
+    }
+}
+
 /// The policy for a page whose inline scripts are exactly those in `html`.
 #[must_use]
 pub fn content_security_policy(html: &str) -> String {
     let hashes: String = inline_scripts(html)
         .map(|script| {
             let digest = Sha256::digest(script.as_bytes());
-            format!(" 'sha256-{}'", base64::engine::general_purpose::STANDARD.encode(digest))
+            format!(
+                " 'sha256-{}'",
+                base64::engine::general_purpose::STANDARD.encode(digest)
+            )
         })
         .collect();
     format!(
@@ -75,6 +123,9 @@ mod tests {
         let csp = content_security_policy(html);
         // echo -n 'go()' | openssl dgst -sha256 -binary | base64
         assert!(csp.contains("'sha256-"), "{csp}");
-        assert!(!csp.contains("unsafe-inline") && !csp.contains("'unsafe-eval'"), "{csp}");
+        assert!(
+            !csp.contains("unsafe-inline") && !csp.contains("'unsafe-eval'"),
+            "{csp}"
+        );
     }
 }

@@ -26,11 +26,22 @@ async fn start_with(dist: Option<&Path>) -> TestServer {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&dir.path().join("test.sqlite3")).unwrap();
     store.call(demo::seed_if_empty).await.unwrap();
-    let router = app(AppState { store: store.clone() }, dist).unwrap();
+    let router = app(
+        AppState {
+            store: store.clone(),
+        },
+        dist,
+    )
+    .unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let task = tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-    TestServer { base, store, task, _dir: dir }
+    TestServer {
+        base,
+        store,
+        task,
+        _dir: dir,
+    }
 }
 
 async fn start() -> TestServer {
@@ -58,11 +69,24 @@ impl TestServer {
     }
 
     async fn get_profile(&self, token: &str) -> reqwest::Response {
-        reqwest::Client::new().get(self.url("/me/profile")).bearer_auth(token).send().await.unwrap()
+        reqwest::Client::new()
+            .get(self.url("/me/profile"))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
     }
 
-    async fn put_profile(&self, token: &str, if_match: Option<&str>, body: serde_json::Value) -> reqwest::Response {
-        let mut request = reqwest::Client::new().put(self.url("/me/profile")).bearer_auth(token).json(&body);
+    async fn put_profile(
+        &self,
+        token: &str,
+        if_match: Option<&str>,
+        body: serde_json::Value,
+    ) -> reqwest::Response {
+        let mut request = reqwest::Client::new()
+            .put(self.url("/me/profile"))
+            .bearer_auth(token)
+            .json(&body);
         if let Some(tag) = if_match {
             request = request.header("If-Match", tag);
         }
@@ -71,7 +95,10 @@ impl TestServer {
 }
 
 async fn error_of(response: reqwest::Response) -> ErrorBody {
-    response.json().await.expect("an error body in the documented shape")
+    response
+        .json()
+        .await
+        .expect("an error body in the documented shape")
 }
 
 fn edited(name: &str) -> serde_json::Value {
@@ -94,7 +121,11 @@ async fn sign_in_with_the_wrong_password_is_refused_in_the_error_shape() {
 #[tokio::test]
 async fn the_profile_needs_a_live_session() {
     let server = start().await;
-    let anonymous = reqwest::Client::new().get(server.url("/me/profile")).send().await.unwrap();
+    let anonymous = reqwest::Client::new()
+        .get(server.url("/me/profile"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(error_of(anonymous).await.error.code, "unauthorized");
 
@@ -102,9 +133,17 @@ async fn the_profile_needs_a_live_session() {
     assert_eq!(forged.status(), StatusCode::UNAUTHORIZED);
 
     let token = server.demo().await;
-    let signed_out = reqwest::Client::new().delete(server.url("/session")).bearer_auth(&token).send().await.unwrap();
+    let signed_out = reqwest::Client::new()
+        .delete(server.url("/session"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(signed_out.status(), StatusCode::NO_CONTENT);
-    assert_eq!(server.get_profile(&token).await.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        server.get_profile(&token).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
 }
 
 #[tokio::test]
@@ -123,7 +162,9 @@ async fn a_profile_is_read_with_its_version_as_etag() {
 async fn a_write_against_the_current_version_is_stored_and_bumps_it() {
     let server = start().await;
     let token = server.demo().await;
-    let response = server.put_profile(&token, Some("\"1\""), edited("  Astrid L  ")).await;
+    let response = server
+        .put_profile(&token, Some("\"1\""), edited("  Astrid L  "))
+        .await;
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()["etag"], "\"2\"");
     let saved: Versioned<Profile> = response.json().await.unwrap();
@@ -138,10 +179,14 @@ async fn a_write_against_the_current_version_is_stored_and_bumps_it() {
 async fn a_stale_write_gets_412_with_the_current_record_and_changes_nothing() {
     let server = start().await;
     let token = server.demo().await;
-    let first = server.put_profile(&token, Some("\"1\""), edited("From the call centre")).await;
+    let first = server
+        .put_profile(&token, Some("\"1\""), edited("From the call centre"))
+        .await;
     assert_eq!(first.status(), StatusCode::OK);
 
-    let stale = server.put_profile(&token, Some("\"1\""), edited("From an old tab")).await;
+    let stale = server
+        .put_profile(&token, Some("\"1\""), edited("From an old tab"))
+        .await;
     assert_eq!(stale.status(), StatusCode::PRECONDITION_FAILED);
     assert_eq!(stale.headers()["etag"], "\"2\"");
     let conflict: ConflictBody<Profile> = stale.json().await.unwrap();
@@ -161,7 +206,9 @@ async fn writes_without_or_with_a_malformed_version_are_refused() {
     assert_eq!(blind.status(), StatusCode::PRECONDITION_REQUIRED);
     assert_eq!(error_of(blind).await.error.code, "version_required");
 
-    let weak = server.put_profile(&token, Some("W/\"1\""), edited("Weak")).await;
+    let weak = server
+        .put_profile(&token, Some("W/\"1\""), edited("Weak"))
+        .await;
     assert_eq!(weak.status(), StatusCode::BAD_REQUEST);
 }
 
@@ -170,21 +217,52 @@ async fn invalid_fields_are_refused_naming_the_field() {
     let server = start().await;
     let token = server.demo().await;
     let cases = [
-        (json!({ "name": "A", "email": "not-an-email" }), "email", "not_an_email"),
-        (json!({ "name": " ", "email": "a@b.se" }), "name", "required"),
-        (json!({ "name": "A", "email": "a@b.se", "phone": "call me" }), "phone", "not_a_phone"),
-        (json!({ "name": "A", "email": "a@b.se", "preferred_contact": "sms" }), "preferred_contact", "method_needs_phone"),
+        (
+            json!({ "name": "A", "email": "not-an-email" }),
+            "email",
+            "not_an_email",
+        ),
+        (
+            json!({ "name": " ", "email": "a@b.se" }),
+            "name",
+            "required",
+        ),
+        (
+            json!({ "name": "A", "email": "a@b.se", "phone": "call me" }),
+            "phone",
+            "not_a_phone",
+        ),
+        (
+            json!({ "name": "A", "email": "a@b.se", "preferred_contact": "sms" }),
+            "preferred_contact",
+            "method_needs_phone",
+        ),
     ];
     for (body, field, code) in cases {
         let response = server.put_profile(&token, Some("\"1\""), body).await;
-        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "{field}");
+        assert_eq!(
+            response.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{field}"
+        );
         let error = error_of(response).await.error;
-        assert_eq!((error.field.as_deref(), error.code.as_str()), (Some(field), code));
+        assert_eq!(
+            (error.field.as_deref(), error.code.as_str()),
+            (Some(field), code)
+        );
     }
-    let malformed = server.put_profile(&token, Some("\"1\""), json!({ "name": 5 })).await;
+    let malformed = server
+        .put_profile(&token, Some("\"1\""), json!({ "name": 5 }))
+        .await;
     assert_eq!(malformed.status(), StatusCode::BAD_REQUEST);
     assert!(error_of(malformed).await.error.message.contains("name"));
-    let unknown_method = server.put_profile(&token, Some("\"1\""), json!({ "name": "A", "email": "a@b.se", "preferred_contact": "pigeon" })).await;
+    let unknown_method = server
+        .put_profile(
+            &token,
+            Some("\"1\""),
+            json!({ "name": "A", "email": "a@b.se", "preferred_contact": "pigeon" }),
+        )
+        .await;
     assert!(unknown_method.status().is_client_error());
 }
 
@@ -196,7 +274,15 @@ async fn a_customer_reaches_only_their_own_profile() {
         .call(|conn| {
             let hash = customers::hash_password("other-secret")?;
             let id = customers::create(conn, "bo@example.se", &hash)?;
-            profiles::create(conn, id, &Profile { name: "Bo".into(), email: "bo@example.se".into(), ..Profile::default() })
+            profiles::create(
+                conn,
+                id,
+                &Profile {
+                    name: "Bo".into(),
+                    email: "bo@example.se".into(),
+                    ..Profile::default()
+                },
+            )
         })
         .await
         .unwrap();
@@ -207,7 +293,8 @@ async fn a_customer_reaches_only_their_own_profile() {
     assert_eq!(seen_by_bo.data.name, "Bo");
     let write = server.put_profile(&bo, Some("\"1\""), edited("Bo B")).await;
     assert_eq!(write.status(), StatusCode::OK);
-    let seen_by_astrid: Versioned<Profile> = server.get_profile(&astrid).await.json().await.unwrap();
+    let seen_by_astrid: Versioned<Profile> =
+        server.get_profile(&astrid).await.json().await.unwrap();
     assert_eq!(seen_by_astrid.data.name, "Astrid Lindqvist");
 }
 
@@ -228,8 +315,15 @@ async fn data_outlives_the_process() {
         assert!(store.call(demo::seed_if_empty).await.unwrap());
     }
     let reopened = Store::open(&path).unwrap();
-    assert!(!reopened.call(demo::seed_if_empty).await.unwrap(), "seeded once only");
-    let profile = reopened.call(|conn| profiles::load(conn, 1)).await.unwrap().unwrap();
+    assert!(
+        !reopened.call(demo::seed_if_empty).await.unwrap(),
+        "seeded once only"
+    );
+    let profile = reopened
+        .call(|conn| profiles::load(conn, 1))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(profile.data.email, demo::DEMO_EMAIL);
 }
 
@@ -243,13 +337,25 @@ async fn the_portal_is_served_under_a_strict_policy_with_deep_links() {
     .unwrap();
     let server = start_with(Some(dist.path())).await;
     for path in ["/", "/profile", "/history"] {
-        let response = reqwest::get(format!("{}{path}", server.base)).await.unwrap();
+        let response = reqwest::get(format!("{}{path}", server.base))
+            .await
+            .unwrap();
         assert_eq!(response.status(), StatusCode::OK, "{path}");
-        let csp = response.headers()["content-security-policy"].to_str().unwrap().to_owned();
-        assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval' 'sha256-"), "{csp}");
+        let csp = response.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(
+            csp.contains("script-src 'self' 'wasm-unsafe-eval' 'sha256-"),
+            "{csp}"
+        );
         assert!(!csp.contains("unsafe-inline"), "{csp}");
         assert!(response.text().await.unwrap().contains("id=\"rapport\""));
     }
     let api = reqwest::get(server.url("/me/profile")).await.unwrap();
-    assert_eq!(api.status(), StatusCode::UNAUTHORIZED, "the API is not shadowed by the portal");
+    assert_eq!(
+        api.status(),
+        StatusCode::UNAUTHORIZED,
+        "the API is not shadowed by the portal"
+    );
 }

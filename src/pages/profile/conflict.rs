@@ -3,6 +3,7 @@
 use super::form::method_label;
 use crate::i18n::*;
 use leptos::prelude::*;
+use leptos_i18n::I18nContext;
 use rapport_domain::{Profile, ProfileField, Versioned};
 
 /// The fields where `current` (saved elsewhere) and `mine` (this page's edit) differ, with
@@ -81,5 +82,9 @@ fn shown(i18n: I18nContext<Locale>, profile: &Profile, field: ProfileField) -> S
         ProfileField::Phone => profile.phone.clone(),
         ProfileField::PreferredContact => method_label(i18n, profile.preferred_contact),
     };
-    if text.is_empty() { t_string!(i18n, profile.empty_value).to_owned() } else { text }
+    if text.is_empty() {
+        t_string!(i18n, profile.empty_value).to_owned()
+    } else {
+        text
+    }
 }

@@ -8,6 +8,7 @@ use crate::components::field::ProblemText;
 use crate::i18n::*;
 use crate::session::Session;
 use leptos::prelude::*;
+use leptos_i18n::I18nContext;
 use rapport_domain::{ContactMethod, Profile, ProfileField, ProfileProblem, Version, Versioned};
 
 /// Where the last save stands.
@@ -39,10 +40,17 @@ pub fn ProfileForm(initial: Versioned<Profile>) -> impl IntoView {
     let save = Action::new_local(move |(version, profile): &(Version, Profile)| {
         let backend = backend.clone();
         let (version, profile) = (*version, profile.clone());
-        async move { (profile.clone(), backend.save_profile(version, profile).await) }
+        async move {
+            (
+                profile.clone(),
+                backend.save_profile(version, profile).await,
+            )
+        }
     });
     Effect::new(move || {
-        let Some((sent, outcome)) = save.value().get() else { return };
+        let Some((sent, outcome)) = save.value().get() else {
+            return;
+        };
         match outcome {
             Ok(Saved::Stored(saved)) => {
                 // Keep anything typed while the save was on its way.
@@ -72,7 +80,10 @@ pub fn ProfileForm(initial: Versioned<Profile>) -> impl IntoView {
         if !touched.with_untracked(|t| t.contains(&field)) {
             touched.update(|t| t.push(field));
         }
-        if matches!(state.get_untracked(), SaveState::Saved | SaveState::FixFirst) {
+        if matches!(
+            state.get_untracked(),
+            SaveState::Saved | SaveState::FixFirst
+        ) {
             state.set(SaveState::Idle);
         }
     };
@@ -82,7 +93,7 @@ pub fn ProfileForm(initial: Versioned<Profile>) -> impl IntoView {
         let profile = draft.get_untracked().normalized();
         if let Some((field, _)) = profile.problems().first() {
             state.set(SaveState::FixFirst);
-            focus(&field_id(*field));
+            crate::dom::focus(&field_id(*field));
             return;
         }
         save.dispatch((stored.get_untracked().version, profile));
@@ -112,7 +123,7 @@ pub fn ProfileForm(initial: Versioned<Profile>) -> impl IntoView {
         >
             <TextInput
                 field=ProfileField::Name
-                label=move || t_string!(i18n, profile.name)
+                label=move || t_string!(i18n, profile.name).to_owned()
                 kind="text"
                 autocomplete="name"
                 value=Signal::derive(move || draft.with(|d| d.name.clone()))
@@ -122,7 +133,7 @@ pub fn ProfileForm(initial: Versioned<Profile>) -> impl IntoView {
             />
             <TextInput
                 field=ProfileField::Email
-                label=move || t_string!(i18n, profile.email)
+                label=move || t_string!(i18n, profile.email).to_owned()
                 kind="email"
                 autocomplete="email"
                 value=Signal::derive(move || draft.with(|d| d.email.clone()))
@@ -132,7 +143,7 @@ pub fn ProfileForm(initial: Versioned<Profile>) -> impl IntoView {
             />
             <TextInput
                 field=ProfileField::Phone
-                label=move || t_string!(i18n, profile.phone)
+                label=move || t_string!(i18n, profile.phone).to_owned()
                 kind="tel"
                 autocomplete="tel"
                 value=Signal::derive(move || draft.with(|d| d.phone.clone()))
@@ -187,17 +198,6 @@ pub fn ProfileForm(initial: Versioned<Profile>) -> impl IntoView {
 /// The element id of a field's input, also used to focus it.
 pub(super) fn field_id(field: ProfileField) -> String {
     format!("profile-{}", field.as_str().replace('_', "-"))
-}
-
-fn focus(id: &str) {
-    use wasm_bindgen::JsCast;
-    if let Some(element) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id(id))
-        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-    {
-        let _ = element.focus();
-    }
 }
 
 /// Marks the moment the form is on screen, for the benchmark (`rapport:profile-ready`).
@@ -267,14 +267,16 @@ fn ContactChoice(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let error_id = field_id(ProfileField::PreferredContact) + "-error";
-    let options: Vec<Option<ContactMethod>> =
-        std::iter::once(None).chain(ContactMethod::ALL.into_iter().map(Some)).collect();
+    let described_by = error_id.clone();
+    let options: Vec<Option<ContactMethod>> = std::iter::once(None)
+        .chain(ContactMethod::ALL.into_iter().map(Some))
+        .collect();
     view! {
         <fieldset
             class="field choice"
             id=field_id(ProfileField::PreferredContact)
             tabindex="-1"
-            aria-describedby=error_id.clone()
+            aria-describedby=described_by
         >
             <legend>{t!(i18n, profile.preferred_contact)}</legend>
             {options

@@ -42,7 +42,9 @@ async fn write(
     }
     let outcome = state
         .store
-        .call(move |conn| profiles::replace(conn, me.customer, expected, &profile).map_err(AppError::from))
+        .call(move |conn| {
+            profiles::replace(conn, me.customer, expected, &profile).map_err(AppError::from)
+        })
         .await?;
     match outcome {
         WriteOutcome::Written(saved) => Ok(with_etag(saved)),
@@ -52,11 +54,17 @@ async fn write(
 }
 
 fn if_match(headers: &HeaderMap) -> Result<Version, AppError> {
-    let value = headers.get(header::IF_MATCH).ok_or(AppError::VersionRequired)?;
-    value.to_str().ok().and_then(Version::from_etag).ok_or_else(|| AppError::BadRequest {
-        message: "If-Match must be the quoted version from the ETag, such as \"3\"".into(),
-        field: None,
-    })
+    let value = headers
+        .get(header::IF_MATCH)
+        .ok_or(AppError::VersionRequired)?;
+    value
+        .to_str()
+        .ok()
+        .and_then(Version::from_etag)
+        .ok_or_else(|| AppError::BadRequest {
+            message: "If-Match must be the quoted version from the ETag, such as \"3\"".into(),
+            field: None,
+        })
 }
 
 fn with_etag(profile: Versioned<Profile>) -> Response {

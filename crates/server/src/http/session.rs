@@ -21,20 +21,26 @@ async fn sign_in(
 ) -> Result<Json<SignInResponse>, AppError> {
     let token = state
         .store
-        .call(move |conn| {
-            match customers::authenticate(conn, &request.email, &request.password)? {
+        .call(
+            move |conn| match customers::authenticate(conn, &request.email, &request.password)? {
                 Some(customer) => Ok(customers::start_session(conn, customer)?),
                 None => Err(AppError::BadCredentials),
-            }
-        })
+            },
+        )
         .await?;
-    Ok(Json(SignInResponse { token, expires_in: customers::SESSION_SECONDS }))
+    Ok(Json(SignInResponse {
+        token,
+        expires_in: customers::SESSION_SECONDS,
+    }))
 }
 
 async fn sign_out(
     State(state): State<AppState>,
     BearerToken(token): BearerToken,
 ) -> Result<StatusCode, AppError> {
-    state.store.call(move |conn| customers::end_session(conn, &token).map_err(AppError::from)).await?;
+    state
+        .store
+        .call(move |conn| customers::end_session(conn, &token).map_err(AppError::from))
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -4,8 +4,8 @@
 //! is stored, so a copy of the database does not let anyone sign in.
 
 use super::{StoreError, now};
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use rusqlite::{Connection, OptionalExtension, params};
 use sha2::{Digest, Sha256};
 
@@ -16,7 +16,8 @@ pub const SESSION_SECONDS: u64 = 12 * 60 * 60;
 pub fn hash_password(password: &str) -> Result<String, StoreError> {
     let mut salt = [0u8; 16];
     getrandom::fill(&mut salt).map_err(|err| StoreError::Password(err.to_string()))?;
-    let salt = SaltString::encode_b64(&salt).map_err(|err| StoreError::Password(err.to_string()))?;
+    let salt =
+        SaltString::encode_b64(&salt).map_err(|err| StoreError::Password(err.to_string()))?;
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
         .map(|hash| hash.to_string())
@@ -35,7 +36,11 @@ pub fn create(conn: &Connection, email: &str, password_hash: &str) -> Result<i64
 /// The customer with this e-mail and password, if both match.
 ///
 /// Argon2 is slow on purpose; call this off the async threads (it is, through `Store::call`).
-pub fn authenticate(conn: &Connection, email: &str, password: &str) -> Result<Option<i64>, StoreError> {
+pub fn authenticate(
+    conn: &Connection,
+    email: &str,
+    password: &str,
+) -> Result<Option<i64>, StoreError> {
     let row = conn
         .query_row(
             "SELECT id, password_hash FROM customers WHERE email = ?1",
@@ -47,7 +52,10 @@ pub fn authenticate(conn: &Connection, email: &str, password: &str) -> Result<Op
         return Ok(None);
     };
     let hash = PasswordHash::new(&stored).map_err(|err| StoreError::Password(err.to_string()))?;
-    Ok(Argon2::default().verify_password(password.as_bytes(), &hash).is_ok().then_some(id))
+    Ok(Argon2::default()
+        .verify_password(password.as_bytes(), &hash)
+        .is_ok()
+        .then_some(id))
 }
 
 /// Starts a session for a customer; returns the bearer token (shown once, stored hashed).
@@ -75,7 +83,10 @@ pub fn session_customer(conn: &Connection, token: &str) -> Result<Option<i64>, S
 
 /// Ends a session (sign out). Ending an unknown token is not an error.
 pub fn end_session(conn: &Connection, token: &str) -> Result<(), StoreError> {
-    conn.execute("DELETE FROM sessions WHERE token_hash = ?1", [token_hash(token)])?;
+    conn.execute(
+        "DELETE FROM sessions WHERE token_hash = ?1",
+        [token_hash(token)],
+    )?;
     Ok(())
 }
 

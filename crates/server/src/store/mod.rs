@@ -69,15 +69,19 @@ impl Store {
     /// Opens (or creates) the SQLite file and brings its schema up to date.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
         if let Some(dir) = path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)
-                .map_err(|source| StoreError::Io { path: dir.display().to_string(), source })?;
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::Io {
+                path: dir.display().to_string(),
+                source,
+            })?;
         }
         let mut conn = Connection::open(path)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "foreign_keys", true)?;
         conn.pragma_update(None, "busy_timeout", 5000)?;
         migrate(&mut conn)?;
-        Ok(Store { conn: Arc::new(Mutex::new(conn)) })
+        Ok(Store {
+            conn: Arc::new(Mutex::new(conn)),
+        })
     }
 
     /// Runs `f` with the connection on the blocking pool.
@@ -91,7 +95,9 @@ impl Store {
         tokio::task::spawn_blocking(move || {
             // A panic in an earlier call poisons the mutex but leaves SQLite consistent
             // (its transaction was rolled back), so carry on with the connection.
-            let mut conn = conn.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            let mut conn = conn
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
             f(&mut conn)
         })
         .await
@@ -101,7 +107,10 @@ impl Store {
 
 fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     let done: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
-    for (version, sql) in (1i64..).zip(MIGRATIONS).skip(usize::try_from(done).unwrap_or(0)) {
+    for (version, sql) in (1i64..)
+        .zip(MIGRATIONS)
+        .skip(usize::try_from(done).unwrap_or(0))
+    {
         let tx = conn.transaction()?;
         tx.execute_batch(sql)?;
         tx.pragma_update(None, "user_version", version)?;

@@ -14,7 +14,10 @@ pub fn load(conn: &Connection, customer: i64) -> Result<Option<Versioned<Profile
         )
         .optional()?;
     row.map(|(version, document)| {
-        Ok(Versioned { version: Version(version.unsigned_abs()), data: serde_json::from_str(&document)? })
+        Ok(Versioned {
+            version: Version(version.unsigned_abs()),
+            data: serde_json::from_str(&document)?,
+        })
     })
     .transpose()
 }
@@ -23,7 +26,12 @@ pub fn load(conn: &Connection, customer: i64) -> Result<Option<Versioned<Profile
 pub fn create(conn: &Connection, customer: i64, profile: &Profile) -> Result<(), StoreError> {
     conn.execute(
         "INSERT INTO profiles (customer_id, version, document, updated_at) VALUES (?1, ?2, ?3, ?4)",
-        params![customer, Version::FIRST.0 as i64, serde_json::to_string(profile)?, now()],
+        params![
+            customer,
+            Version::FIRST.0 as i64,
+            serde_json::to_string(profile)?,
+            now()
+        ],
     )?;
     Ok(())
 }
@@ -50,7 +58,12 @@ pub fn replace(
     let changed = tx.execute(
         "UPDATE profiles SET version = version + 1, document = ?1, updated_at = ?2
          WHERE customer_id = ?3 AND version = ?4",
-        params![serde_json::to_string(profile)?, now(), customer, expected.0 as i64],
+        params![
+            serde_json::to_string(profile)?,
+            now(),
+            customer,
+            expected.0 as i64
+        ],
     )?;
     let current = load(&tx, customer)?;
     tx.commit()?;
