@@ -47,7 +47,7 @@ fn Portal(config: PortalConfig, host: web_sys::HtmlElement) -> impl IntoView {
 
     Effect::new(move || {
         if let Some(document) = web_sys::window().and_then(|w| w.document()) {
-            document.set_title(&t_string!(i18n, app.title));
+            document.set_title(t_string!(i18n, app.title));
         }
     });
 

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Installs everything building, running and testing Rapport needs, skipping what is already
+# there: the wasm target, Trunk, wasm-bindgen-cli (the version in Cargo.lock), wasm-opt (npm's
+# binaryen; Debian's is too old), Debian's Chromium and chromedriver, brotli, and the npm
+# packages of the end-to-end tests. Nothing is downloaded from outside the package registries.
+#
+# Source it (`. scripts/setup.sh`) to get the tools on PATH as well.
+set -euo pipefail
+
+RAPPORT_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+RAPPORT_TOOLS=${RAPPORT_TOOLS:-$HOME/.cache/rapport}
+TRUNK_VERSION=0.21.14
+BINARYEN_VERSION=132.0.0
+WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$RAPPORT_ROOT/Cargo.lock")
+BINARYEN_DIR="$RAPPORT_TOOLS/binaryen-$BINARYEN_VERSION"
+export PATH="$BINARYEN_DIR/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  say "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+for component in rustfmt clippy; do
+  if ! rustup component list --installed | grep -q "^$component"; then
+    say "adding $component"
+    rustup component add "$component"
+  fi
+done
+
+missing_debs=()
+command -v chromium >/dev/null || missing_debs+=(chromium)
+command -v chromedriver >/dev/null || missing_debs+=(chromium-driver)
+command -v brotli >/dev/null || missing_debs+=(brotli)
+if [ ${#missing_debs[@]} -gt 0 ]; then
+  say "installing ${missing_debs[*]} from Debian"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "${missing_debs[@]}"
+fi
+
+if [ "$(trunk --version 2>/dev/null)" != "trunk $TRUNK_VERSION" ]; then
+  say "installing trunk $TRUNK_VERSION (about 10 minutes on 2 cores, once)"
+  cargo install trunk --version "$TRUNK_VERSION" --locked
+fi
+
+if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]; then
+  say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (the version in Cargo.lock)"
+  # Not --locked: its lock file pins a crate version the registry no longer has.
+  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+fi
+
+if ! "$BINARYEN_DIR/node_modules/.bin/wasm-opt" --version >/dev/null 2>&1; then
+  say "installing wasm-opt (binaryen $BINARYEN_VERSION from npm)"
+  mkdir -p "$BINARYEN_DIR"
+  npm install --silent --no-audit --no-fund --prefix "$BINARYEN_DIR" "binaryen@$BINARYEN_VERSION"
+fi
+
+e2e="$RAPPORT_ROOT/tests/e2e"
+if [ ! -d "$e2e/node_modules/@playwright/test" ] || [ "$e2e/package-lock.json" -nt "$e2e/node_modules/.package-lock.json" ]; then
+  say "installing the end-to-end tests' npm packages"
+  npm ci --silent --no-audit --no-fund --prefix "$e2e"
+fi

@@ -1,0 +1,57 @@
+// Browser figures for `make bench`: time from navigation start to the profile form on screen
+// (the portal's `rapport:profile-ready` mark), and a save's round trip as the customer sees
+// it (click -> "saved"), each the median of several runs in fresh headless Chromium contexts.
+// Prints one `bench:` line per figure. Usage: node bench.mjs <base-url> <runs>
+import { chromium } from '@playwright/test';
+
+const [base = 'http://127.0.0.1:18766', runsArg = '7'] = process.argv.slice(2);
+const runs = Number(runsArg);
+const budgets = { first: 500, save: 200 };
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    '--no-first-run', '--disable-quic'],
+});
+
+async function token() {
+  const response = await fetch(`${base}/api/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'demo@rapport.example', password: 'demo' }),
+  });
+  if (!response.ok) throw new Error(`sign-in failed: HTTP ${response.status}`);
+  return (await response.json()).token;
+}
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+};
+
+const first = [];
+const save = [];
+for (let i = 0; i < runs; i++) {
+  const session = await token();
+  // A fresh context each run: empty cache, as on a customer's first visit.
+  const context = await browser.newContext({ locale: 'en-GB' });
+  await context.addInitScript((t) => localStorage.setItem('rapport.session', t), session);
+  const page = await context.newPage();
+  await page.goto(`${base}/profile`);
+  await page.waitForFunction(() => performance.getEntriesByName('rapport:profile-ready').length > 0, null, { timeout: 10_000 });
+  first.push(await page.evaluate(() => performance.getEntriesByName('rapport:profile-ready')[0].startTime));
+
+  await page.getByLabel('Name').fill(`Bench ${i}`);
+  const started = await page.evaluate(() => performance.now());
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await page.getByText('Your changes are saved.').waitFor();
+  save.push((await page.evaluate(() => performance.now())) - started);
+  await context.close();
+}
+await browser.close();
+
+const line = (name, value, unit, budget) =>
+  console.log(`bench: ${name} = ${value.toFixed(1)} ${unit} (budget ${budget} ${unit}) ${value <= budget ? 'ok' : 'OVER'}`);
+line('profile-first-render-median', median(first), 'ms', budgets.first);
+line('profile-save-round-trip-median', median(save), 'ms', budgets.save);
