@@ -8,8 +8,12 @@
 
 pub mod api;
 pub mod config;
+pub mod draft;
+pub mod fields;
+pub mod preferences;
 pub mod profile;
 pub mod version;
 
+pub use preferences::Preferences;
 pub use profile::{ContactMethod, Profile, ProfileField, ProfileProblem};
 pub use version::{Version, Versioned};

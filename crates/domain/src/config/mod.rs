@@ -4,6 +4,13 @@
 //! one: every problem comes back with the path of the setting it concerns (`theme.accent`,
 //! `languages[2]`) and what to do about it, and the portal shows that list instead of a broken page.
 
+mod questions;
+
+pub use questions::{
+    Channel, Checklist, ChecklistItem, Choice, ContactConfig, Frequency, LegalBasis, Localized,
+    Purpose, Topic,
+};
+
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -27,6 +34,15 @@ pub struct PortalConfig {
     /// A demo account to show on the sign-in page; only for demonstration sites.
     #[serde(default)]
     pub demo_account: Option<DemoAccount>,
+    /// What data is used for; checklists and topics name one each.
+    #[serde(default)]
+    pub purposes: Vec<Purpose>,
+    /// The questions customers answer about themselves, in page order.
+    #[serde(default)]
+    pub checklists: Vec<Checklist>,
+    /// The contact grid; without it the portal shows no contact controls.
+    #[serde(default)]
+    pub contact: Option<ContactConfig>,
 }
 
 /// Credentials printed on the sign-in page of a demonstration site.
@@ -97,6 +113,38 @@ pub enum ConfigIssue {
     UnknownThemeKey(String),
     /// A theme value that could break out of its CSS property.
     UnsafeThemeValue(String),
+    /// An identifier that is not 1 to 40 lowercase letters, digits, `_` or `-`.
+    BadId(String),
+    /// An identifier or value used twice where each must be unique.
+    Duplicate(String),
+    /// A text without a version in one of the portal's languages.
+    MissingText(String),
+    /// A text that is empty.
+    EmptyText,
+    /// A reference to a purpose that is not in `purposes`.
+    UnknownPurpose {
+        /// The id referred to.
+        id: String,
+        /// The purpose ids there are.
+        known: Vec<String>,
+    },
+    /// A purpose version of 0; versions start at 1.
+    VersionZero,
+    /// A checklist without items.
+    NoItems,
+    /// `max_choices` on a single-choice checklist.
+    MaxOnSingle,
+    /// `max_choices` of 0, or more than there are items.
+    MaxOutOfRange {
+        /// The value found.
+        max: usize,
+        /// How many items the checklist has.
+        items: usize,
+    },
+    /// A contact grid without channels.
+    NoChannels,
+    /// The default frequency is not among the offered ones.
+    DefaultFrequencyNotOffered(String),
 }
 
 impl fmt::Display for ConfigIssue {
@@ -135,6 +183,42 @@ impl fmt::Display for ConfigIssue {
                 f,
                 "\"{key}\" is not a theme setting; use one of {}",
                 THEME_KEYS.join(", ")
+            ),
+            Self::BadId(id) => write!(
+                f,
+                "\"{id}\" is not a usable id; use 1 to 40 lowercase letters, digits, _ or -, such as \"golf\""
+            ),
+            Self::Duplicate(id) => write!(f, "\"{id}\" is used twice; each must be unique"),
+            Self::MissingText(language) => write!(
+                f,
+                "has no \"{language}\" text; give a text for every language in `languages`"
+            ),
+            Self::EmptyText => write!(f, "is empty; write the text customers should read"),
+            Self::UnknownPurpose { id, known } if known.is_empty() => {
+                write!(f, "\"{id}\" is not a purpose; add it to `purposes` first")
+            }
+            Self::UnknownPurpose { id, known } => write!(
+                f,
+                "\"{id}\" is not a purpose; use one of {} or add it to `purposes`",
+                known.join(", ")
+            ),
+            Self::VersionZero => write!(f, "versions start at 1"),
+            Self::NoItems => write!(f, "a checklist needs at least one item"),
+            Self::MaxOnSingle => write!(
+                f,
+                "max_choices only applies to \"choice\": \"multiple\"; remove it or change the choice"
+            ),
+            Self::MaxOutOfRange { max, items } => write!(
+                f,
+                "{max} is not between 1 and the number of items ({items})"
+            ),
+            Self::NoChannels => write!(
+                f,
+                "no channels are listed; list at least one, such as \"email\""
+            ),
+            Self::DefaultFrequencyNotOffered(frequency) => write!(
+                f,
+                "\"{frequency}\" is not in `contact.frequencies`; add it there or pick one of them"
             ),
             Self::UnsafeThemeValue(value) => write!(
                 f,
@@ -245,7 +329,26 @@ impl PortalConfig {
                 );
             }
         }
+        questions::check(
+            &self.purposes,
+            &self.checklists,
+            self.contact.as_ref(),
+            &self.languages,
+            &mut problems,
+        );
         problems
+    }
+
+    /// The purpose with this id.
+    #[must_use]
+    pub fn purpose(&self, id: &str) -> Option<&Purpose> {
+        self.purposes.iter().find(|p| p.id == id)
+    }
+
+    /// The checklist with this id.
+    #[must_use]
+    pub fn checklist(&self, id: &str) -> Option<&Checklist> {
+        self.checklists.iter().find(|c| c.id == id)
     }
 
     /// The base path as the router wants it: no trailing slash, empty for the site root.
@@ -274,11 +377,32 @@ mod tests {
     const SUPPORTED: &[&str] = &["en", "sv"];
 
     fn good() -> serde_json::Value {
+        let text = |en: &str| serde_json::json!({ "en": en, "sv": format!("{en} (sv)") });
         serde_json::json!({
             "backend": { "base_url": "/api" },
             "languages": ["en", "sv"],
             "default_language": "en",
-            "theme": { "accent": "#0b6e4f", "radius": "6px" }
+            "theme": { "accent": "#0b6e4f", "radius": "6px" },
+            "purposes": [
+                { "id": "marketing", "title": text("Marketing"), "description": text("Offers"),
+                  "legal_basis": "consent", "version": 1 },
+                { "id": "service", "title": text("Service"), "description": text("Orders"),
+                  "legal_basis": "contract", "version": 2 }
+            ],
+            "checklists": [
+                { "id": "interests", "label": text("Interests"), "why_we_ask": text("To suggest"),
+                  "purpose": "marketing", "choice": "multiple", "max_choices": 2, "other": true,
+                  "items": [ { "id": "golf", "label": text("Golf") }, { "id": "music", "label": text("Music") } ] },
+                { "id": "gift_buyer", "label": text("Gifts?"), "why_we_ask": text("Reminders"),
+                  "purpose": "marketing", "choice": "single",
+                  "items": [ { "id": "yes", "label": text("Yes") }, { "id": "no", "label": text("No") } ] }
+            ],
+            "contact": {
+                "channels": ["email", "sms"],
+                "frequencies": ["weekly", "monthly", "never"],
+                "default_frequency": "monthly",
+                "topics": [ { "id": "offers", "label": text("Offers"), "purpose": "marketing" } ]
+            }
         })
     }
 
@@ -289,11 +413,15 @@ mod tests {
         }
     }
 
+    /// `good()` with the value at `path` replaced; numeric segments index arrays.
     fn with(path: &[&str], value: serde_json::Value) -> serde_json::Value {
         let mut config = good();
         let mut slot = &mut config;
         for key in path {
-            slot = &mut slot[*key];
+            slot = match key.parse::<usize>() {
+                Ok(index) => &mut slot[index],
+                Err(_) => &mut slot[*key],
+            };
         }
         *slot = value;
         config
@@ -301,7 +429,7 @@ mod tests {
 
     #[test]
     fn the_shipped_configuration_is_valid() {
-        let shipped = include_str!("../../../public/config.json");
+        let shipped = include_str!("../../../../public/config.json");
         let config = PortalConfig::from_json(shipped, SUPPORTED).expect("public/config.json");
         assert_eq!(config.router_base(), "");
     }
@@ -385,7 +513,7 @@ mod tests {
     #[test]
     fn several_mistakes_are_all_reported() {
         let mut config = good();
-        config["languages"] = serde_json::json!(["en", "xx"]);
+        config["contact"]["default_frequency"] = serde_json::json!("daily");
         config["default_language"] = serde_json::json!("fi");
         config["base_path"] = serde_json::json!("nope");
         assert_eq!(problems_of(&config).len(), 3);
