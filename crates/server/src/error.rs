@@ -6,8 +6,8 @@
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use rapport_domain::Versioned;
 use rapport_domain::api::{ApiError, ConflictBody, ErrorBody, codes};
-use rapport_domain::{Profile, Versioned};
 
 /// Everything a handler can fail with.
 #[derive(Debug, thiserror::Error)]
@@ -44,7 +44,7 @@ pub enum AppError {
     VersionRequired,
     /// 412: the record has changed since the client read it; the body carries it as it is now.
     #[error("the record has changed since it was read")]
-    Conflict(Box<Versioned<Profile>>),
+    Conflict(Box<Versioned<serde_json::Value>>),
     /// 500: anything else; logged, never explained to the client.
     #[error("internal error: {0}")]
     Internal(String),

@@ -17,6 +17,8 @@ pub use settings::Settings;
 
 use axum::Router;
 use axum::http::{HeaderValue, header};
+use rapport_domain::config::PortalConfig;
+use std::sync::Arc;
 use store::Store;
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -25,6 +27,8 @@ use tower_http::set_header::SetResponseHeaderLayer;
 pub struct AppState {
     /// The database.
     pub store: Store,
+    /// The portal's configuration: what customers may answer is enforced here too.
+    pub config: Arc<PortalConfig>,
 }
 
 /// The whole application: the API under `/api` and, when `dist` is given, the portal.
@@ -48,6 +52,7 @@ pub async fn run(settings: Settings) -> Result<(), Box<dyn std::error::Error>> {
     if settings.demo_data {
         store.call(store::demo::seed_if_empty).await?;
     }
+    let config = Arc::new(settings::load_config(&settings)?);
     let dist = settings.dist.exists().then_some(settings.dist.as_path());
     if dist.is_none() {
         tracing::warn!(
@@ -55,7 +60,7 @@ pub async fn run(settings: Settings) -> Result<(), Box<dyn std::error::Error>> {
             settings.dist.display()
         );
     }
-    let app = app(AppState { store }, dist)?;
+    let app = app(AppState { store, config }, dist)?;
     let listener = tokio::net::TcpListener::bind(settings.addr).await?;
     tracing::info!("Rapport listening on http://{}", listener.local_addr()?);
     axum::serve(listener, app)

@@ -1,7 +1,9 @@
 //! The JSON API under `/api`, one module per feature.
 
+pub mod preferences;
 pub mod profile;
 pub mod session;
+pub mod versioned;
 
 use crate::AppState;
 use crate::error::AppError;
@@ -12,5 +14,6 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .merge(session::router())
         .merge(profile::router())
+        .merge(preferences::router())
         .fallback(|| async { AppError::NotFound })
 }

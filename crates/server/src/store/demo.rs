@@ -1,6 +1,6 @@
 //! The demo customer a new database starts with, so the portal can be tried at once.
 
-use super::{StoreError, customers, profiles};
+use super::{StoreError, customers, documents};
 use rapport_domain::{ContactMethod, Profile};
 use rusqlite::Connection;
 
@@ -18,7 +18,7 @@ pub fn seed_if_empty(conn: &mut Connection) -> Result<bool, StoreError> {
     let hash = customers::hash_password(DEMO_PASSWORD)?;
     let tx = conn.transaction()?;
     let id = customers::create(&tx, DEMO_EMAIL, &hash)?;
-    profiles::create(
+    documents::create(
         &tx,
         id,
         &Profile {

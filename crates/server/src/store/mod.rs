@@ -6,7 +6,7 @@
 
 pub mod customers;
 pub mod demo;
-pub mod profiles;
+pub mod documents;
 
 use rusqlite::Connection;
 use std::path::Path;
@@ -38,7 +38,8 @@ pub enum StoreError {
 }
 
 /// Migrations in order; `PRAGMA user_version` records how many have run.
-const MIGRATIONS: &[&str] = &[r"
+const MIGRATIONS: &[&str] = &[
+    r"
     CREATE TABLE customers (
         id            INTEGER PRIMARY KEY,
         email         TEXT NOT NULL UNIQUE COLLATE NOCASE,
@@ -57,7 +58,16 @@ const MIGRATIONS: &[&str] = &[r"
         expires_at  INTEGER NOT NULL
     );
     CREATE INDEX sessions_by_customer ON sessions(customer_id);
-"];
+",
+    r"
+    CREATE TABLE preferences (
+        customer_id INTEGER PRIMARY KEY REFERENCES customers(id) ON DELETE CASCADE,
+        version     INTEGER NOT NULL,
+        document    TEXT NOT NULL,
+        updated_at  INTEGER NOT NULL
+    );
+",
+];
 
 /// The database handle shared by all requests.
 #[derive(Clone)]

@@ -1,0 +1,117 @@
+//! A reference backend on a real socket over a temporary SQLite file, for the API tests.
+#![allow(dead_code)] // each test file uses its own part of the helper
+
+use rapport_domain::api::{ErrorBody, SignInResponse};
+use rapport_domain::config::PortalConfig;
+use rapport_server::store::{Store, demo};
+use rapport_server::{AppState, app, settings};
+use reqwest::StatusCode;
+use serde_json::json;
+use std::path::Path;
+use std::sync::Arc;
+
+/// The configuration shipped in `public/config.json`.
+pub fn shipped_config() -> PortalConfig {
+    PortalConfig::from_json(
+        include_str!("../../../../public/config.json"),
+        &settings::LANGUAGES,
+    )
+    .unwrap()
+}
+
+/// A server on 127.0.0.1:0 over a fresh database; stopped when dropped.
+pub struct TestServer {
+    pub base: String,
+    pub store: Store,
+    task: tokio::task::JoinHandle<()>,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// A server that also serves the portal from `dist`.
+pub async fn start_with(dist: Option<&Path>) -> TestServer {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("test.sqlite3")).unwrap();
+    store.call(demo::seed_if_empty).await.unwrap();
+    let router = app(
+        AppState {
+            store: store.clone(),
+            config: Arc::new(shipped_config()),
+        },
+        dist,
+    )
+    .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let task = tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    TestServer {
+        base,
+        store,
+        task,
+        _dir: dir,
+    }
+}
+
+/// A server of the API alone.
+pub async fn start() -> TestServer {
+    start_with(None).await
+}
+
+impl TestServer {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}/api{path}", self.base)
+    }
+
+    pub async fn sign_in(&self, email: &str, password: &str) -> String {
+        let response = reqwest::Client::new()
+            .post(self.url("/session"))
+            .json(&json!({ "email": email, "password": password }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        response.json::<SignInResponse>().await.unwrap().token
+    }
+
+    pub async fn demo(&self) -> String {
+        self.sign_in(demo::DEMO_EMAIL, demo::DEMO_PASSWORD).await
+    }
+
+    pub async fn get_profile(&self, token: &str) -> reqwest::Response {
+        reqwest::Client::new()
+            .get(self.url("/me/profile"))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn put_profile(
+        &self,
+        token: &str,
+        if_match: Option<&str>,
+        body: serde_json::Value,
+    ) -> reqwest::Response {
+        let mut request = reqwest::Client::new()
+            .put(self.url("/me/profile"))
+            .bearer_auth(token)
+            .json(&body);
+        if let Some(tag) = if_match {
+            request = request.header("If-Match", tag);
+        }
+        request.send().await.unwrap()
+    }
+}
+
+/// The error body of a failed answer.
+pub async fn error_of(response: reqwest::Response) -> ErrorBody {
+    response
+        .json()
+        .await
+        .expect("an error body in the documented shape")
+}
