@@ -10,7 +10,10 @@ fn main() -> Result<(), Box<dyn Error>> {
     println!("cargo::rerun-if-changed=build.rs");
     println!("cargo::rerun-if-changed=Cargo.toml");
     let out = PathBuf::from(std::env::var_os("OUT_DIR").ok_or("OUT_DIR is not set")?).join("i18n");
-    let config = Config::new("en")?.add_locale("sv")?;
+    let mut config = Config::new("en")?.add_locale("sv")?;
+    // Interpolated texts are also needed as plain strings (aria-label, confirm dialogs).
+    let options = std::mem::take(&mut config.options);
+    config.options = options.interpolate_display(true);
     let translations = TranslationsInfos::parse(config)?;
     translations.emit_diagnostics();
     translations.rerun_if_locales_changed();

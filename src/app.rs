@@ -5,7 +5,11 @@ use crate::backend::{Backend, http::HttpBackend};
 use crate::config::ConfigFailure;
 use crate::i18n::*;
 use crate::language;
-use crate::pages::{coming_soon::ComingSoon, profile::ProfilePage, sign_in::SignInPage};
+use crate::editor::{UnsavedChanges, forget_drafts};
+use crate::pages::{
+    coming_soon::ComingSoon, preferences::PreferencesPage, profile::ProfilePage,
+    sign_in::SignInPage,
+};
 use crate::session::Session;
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
@@ -41,9 +45,13 @@ fn Portal(config: PortalConfig, host: web_sys::HtmlElement) -> impl IntoView {
     let session = Session {
         signed_in: RwSignal::new(backend.is_signed_in()),
     };
+    let unsaved = UnsavedChanges(RwSignal::new(false));
     provide_context(backend.clone());
     provide_context(session);
     provide_context(config.clone());
+    provide_context(unsaved);
+    warn_before_unload(unsaved);
+    confirm_leaving(unsaved, i18n);
 
     Effect::new(move || {
         if let Some(document) = web_sys::window().and_then(|w| w.document()) {
@@ -54,8 +62,10 @@ fn Portal(config: PortalConfig, host: web_sys::HtmlElement) -> impl IntoView {
     let sign_out = move |_| {
         let backend = backend.clone();
         leptos::task::spawn_local(async move {
-            // Signed out locally whatever the server says: the customer asked to leave.
+            // Signed out locally whatever the server says: the customer asked to leave, and
+            // the next person at this browser must not find their drafts.
             let _ = backend.sign_out().await;
+            forget_drafts();
             session.expired();
         });
     };
@@ -97,7 +107,7 @@ fn Portal(config: PortalConfig, host: web_sys::HtmlElement) -> impl IntoView {
                     <Routes fallback=|| view! { <NotFound /> }>
                         <Route path=path!("/") view=ProfilePage />
                         <Route path=path!("/profile") view=ProfilePage />
-                        <Route path=path!("/preferences") view=|| view! { <ComingSoon section=Section::Preferences /> } />
+                        <Route path=path!("/preferences") view=PreferencesPage />
                         <Route path=path!("/privacy") view=|| view! { <ComingSoon section=Section::Privacy /> } />
                         <Route path=path!("/history") view=|| view! { <ComingSoon section=Section::History /> } />
                     </Routes>
@@ -107,11 +117,47 @@ fn Portal(config: PortalConfig, host: web_sys::HtmlElement) -> impl IntoView {
     }
 }
 
+/// Reloading or closing the tab with unsaved edits asks first (the draft is kept either way).
+fn warn_before_unload(unsaved: UnsavedChanges) {
+    let handle = window_event_listener(leptos::ev::beforeunload, move |ev| {
+        if unsaved.0.get_untracked() {
+            ev.prevent_default();
+        }
+    });
+    on_cleanup(move || handle.remove());
+}
+
+/// Following a link away from unsaved edits asks first. The listener captures clicks on the
+/// window, so it runs before the router's own click handling and can stop it.
+fn confirm_leaving(unsaved: UnsavedChanges, i18n: I18nContext<Locale>) {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen::closure::Closure;
+    let Some(window) = web_sys::window() else { return };
+    let listener = Closure::<dyn Fn(web_sys::MouseEvent)>::new(move |ev: web_sys::MouseEvent| {
+        let on_link = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|e| e.closest("a[href]").ok().flatten())
+            .is_some_and(|a| !a.get_attribute("href").unwrap_or_default().starts_with('#'));
+        if !on_link || !unsaved.0.get_untracked() {
+            return;
+        }
+        let leave = web_sys::window()
+            .and_then(|w| w.confirm_with_message(&t_string!(i18n, editor.leave_unsaved)).ok())
+            .unwrap_or(true);
+        if !leave {
+            ev.prevent_default();
+            ev.stop_immediate_propagation();
+        }
+    });
+    let _ = window.add_event_listener_with_callback_and_bool("click", listener.as_ref().unchecked_ref(), true);
+    // The portal lives as long as the page; the listener with it.
+    listener.forget();
+}
+
 /// The sections of the portal that are announced but not built yet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Section {
-    /// Preference checklists and contact controls.
-    Preferences,
     /// Consent, data download and erasure.
     Privacy,
     /// The timeline.

@@ -13,6 +13,7 @@ pub mod backend;
 pub mod components;
 pub mod config;
 pub mod dom;
+pub mod editor;
 pub mod language;
 pub mod pages;
 pub mod session;

@@ -7,6 +7,7 @@ use rapport::backend::{Backend, http::HttpBackend};
 use rapport::i18n::{I18nContextProvider, Locale, use_i18n};
 use rapport::pages::profile::ProfileForm;
 use rapport::session::Session;
+use rapport_domain::config::PortalConfig;
 use rapport_domain::{ContactMethod, Profile, Version, Versioned};
 use std::sync::Arc;
 use wasm_bindgen::JsCast;

@@ -6,12 +6,15 @@
 use super::{BackendError, BackendFuture, CustomerBackend, Saved};
 use gloo_net::http::{Request, RequestBuilder, Response};
 use rapport_domain::api::{ConflictBody, ErrorBody, SignInRequest, SignInResponse};
-use rapport_domain::{Profile, Version, Versioned};
+use rapport_domain::{Preferences, Profile, Version, Versioned};
+use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::sync::RwLock;
 
 /// Where the session token is kept between page loads.
 const TOKEN_KEY: &str = "rapport.session";
+/// Where the customer's subject name is kept beside it.
+const SUBJECT_KEY: &str = "rapport.subject";
 
 /// A backend that speaks the Rapport HTTP contract.
 pub struct HttpBackend {
@@ -41,7 +44,7 @@ impl HttpBackend {
         if let Some(storage) = local_storage() {
             let _ = match &token {
                 Some(token) => storage.set_item(TOKEN_KEY, token),
-                None => storage.remove_item(TOKEN_KEY),
+                None => storage.remove_item(TOKEN_KEY).and(storage.remove_item(SUBJECT_KEY)),
             };
         }
         if let Ok(mut slot) = self.token.write() {
@@ -63,6 +66,9 @@ impl CustomerBackend for HttpBackend {
             let body = SignInRequest { email, password };
             let response = send(Request::post(&self.url("/session")), json(&body)).await?;
             let signed_in: SignInResponse = read(response).await?;
+            if let Some(storage) = local_storage() {
+                let _ = storage.set_item(SUBJECT_KEY, &signed_in.subject);
+            }
             self.set_token(Some(signed_in.token));
             Ok(())
         })
@@ -82,38 +88,54 @@ impl CustomerBackend for HttpBackend {
         self.token().is_some()
     }
 
-    fn load_profile(&self) -> BackendFuture<'_, Versioned<Profile>> {
-        Box::pin(async move {
-            let response = send(
-                self.authorized(Request::get(&self.url("/me/profile"))),
-                None,
-            )
-            .await?;
-            let response = self.check_session(response)?;
-            read(response).await
-        })
+    fn subject(&self) -> Option<String> {
+        local_storage()?.get_item(SUBJECT_KEY).ok()?
     }
 
-    fn save_profile(
+    fn load_profile(&self) -> BackendFuture<'_, Versioned<Profile>> {
+        Box::pin(self.load_document("/me/profile"))
+    }
+
+    fn save_profile(&self, version: Version, profile: Profile) -> BackendFuture<'_, Saved<Profile>> {
+        Box::pin(self.save_document("/me/profile", version, profile))
+    }
+
+    fn load_preferences(&self) -> BackendFuture<'_, Versioned<Preferences>> {
+        Box::pin(self.load_document("/me/preferences"))
+    }
+
+    fn save_preferences(
         &self,
         version: Version,
-        profile: Profile,
-    ) -> BackendFuture<'_, Saved<Profile>> {
-        Box::pin(async move {
-            let request = self
-                .authorized(Request::put(&self.url("/me/profile")))
-                .header("If-Match", &version.etag());
-            let response = self.check_session(send(request, json(&profile)).await?)?;
-            if response.status() == 412 {
-                let conflict: ConflictBody<Profile> = parse(response).await?;
-                return Ok(Saved::Conflict(conflict.current));
-            }
-            read(response).await.map(Saved::Stored)
-        })
+        preferences: Preferences,
+    ) -> BackendFuture<'_, Saved<Preferences>> {
+        Box::pin(self.save_document("/me/preferences", version, preferences))
     }
 }
 
 impl HttpBackend {
+    /// GET of a versioned document of "me".
+    async fn load_document<T: DeserializeOwned>(&self, path: &str) -> Result<Versioned<T>, BackendError> {
+        let response = send(self.authorized(Request::get(&self.url(path))), None).await?;
+        read(self.check_session(response)?).await
+    }
+
+    /// PUT of a versioned document of "me", guarded by If-Match.
+    async fn save_document<T: Serialize + DeserializeOwned>(
+        &self,
+        path: &str,
+        version: Version,
+        document: T,
+    ) -> Result<Saved<T>, BackendError> {
+        let request = self.authorized(Request::put(&self.url(path))).header("If-Match", &version.etag());
+        let response = self.check_session(send(request, json(&document)).await?)?;
+        if response.status() == 412 {
+            let conflict: ConflictBody<T> = parse(response).await?;
+            return Ok(Saved::Conflict(conflict.current));
+        }
+        read(response).await.map(Saved::Stored)
+    }
+
     /// A 401 means the stored session is dead: forget it so the portal asks to sign in.
     fn check_session(&self, response: Response) -> Result<Response, BackendError> {
         if response.status() == 401 {
@@ -152,7 +174,7 @@ async fn send(request: RequestBuilder, body: Option<String>) -> Result<Response,
     Ok(response)
 }
 
-fn json<T: serde::Serialize>(body: &T) -> Option<String> {
+fn json<T: Serialize>(body: &T) -> Option<String> {
     serde_json::to_string(body).ok()
 }
 

@@ -5,7 +5,7 @@
 
 pub mod http;
 
-use rapport_domain::{Profile, Version, Versioned};
+use rapport_domain::{Preferences, Profile, Version, Versioned};
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -21,11 +21,21 @@ pub trait CustomerBackend {
     fn sign_out(&self) -> BackendFuture<'_, ()>;
     /// Whether calls currently carry a session.
     fn is_signed_in(&self) -> bool;
+    /// The signed-in customer's opaque, stable name (for keying drafts), when known.
+    fn subject(&self) -> Option<String>;
     /// The customer's profile and its version.
     fn load_profile(&self) -> BackendFuture<'_, Versioned<Profile>>;
     /// Stores the profile if the stored one is still at `version`.
     fn save_profile(&self, version: Version, profile: Profile)
     -> BackendFuture<'_, Saved<Profile>>;
+    /// The customer's checklist answers and contact choices.
+    fn load_preferences(&self) -> BackendFuture<'_, Versioned<Preferences>>;
+    /// Stores the preferences if the stored ones are still at `version`.
+    fn save_preferences(
+        &self,
+        version: Version,
+        preferences: Preferences,
+    ) -> BackendFuture<'_, Saved<Preferences>>;
 }
 
 /// A versioned write's result: stored, or refused because the record had moved on.

@@ -1,5 +1,6 @@
 //! One module per section of the navigation.
 
 pub mod coming_soon;
+pub mod preferences;
 pub mod profile;
 pub mod sign_in;

@@ -68,6 +68,9 @@ pub struct SignInResponse {
     pub token: String,
     /// Seconds until the token expires.
     pub expires_in: u64,
+    /// A stable, opaque name for the customer, the same at every sign-in: the portal keys
+    /// unsaved drafts by it, so one person's draft never surfaces in another's account.
+    pub subject: String,
 }
 
 /// Error codes shared by both sides.

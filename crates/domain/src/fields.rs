@@ -21,6 +21,26 @@ pub trait Fields: Sized {
     fn from_fields(fields: &FieldMap) -> Self;
 }
 
+/// A document a customer edits: fields for listing and merging changes, and the form it is
+/// stored in (trimmed, empty answers dropped), which is what "changed" is measured against.
+pub trait Editable: Fields + Clone + PartialEq {
+    /// The document as it would be stored.
+    #[must_use]
+    fn normalized(&self) -> Self;
+}
+
+impl Editable for Profile {
+    fn normalized(&self) -> Self {
+        Profile::normalized(self)
+    }
+}
+
+impl Editable for Preferences {
+    fn normalized(&self) -> Self {
+        Preferences::normalized(self)
+    }
+}
+
 /// One field that differs between two versions of a document.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Change {

@@ -1,75 +1,32 @@
-//! The profile form: validated as the customer types, saved against the version it was
-//! loaded at, and never losing an edit: a failed save keeps it, a conflict shows both sides.
+//! The profile form: validated as the customer types; saving, drafts and conflicts are the
+//! [`Editor`]'s.
 
-use super::conflict::ConflictPanel;
-use crate::backend::{Backend, BackendError, Saved};
-use crate::components::backend_error::BackendErrorText;
+use crate::backend::{Backend, BackendFuture, Saved};
 use crate::components::field::ProblemText;
+use crate::editor::describe::{Cx, Describe};
+use crate::editor::view::{EditorControls, EditorNotice};
+use crate::editor::Editor;
 use crate::i18n::*;
-use crate::session::Session;
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
+use rapport_domain::config::PortalConfig;
 use rapport_domain::{ContactMethod, Profile, ProfileField, ProfileProblem, Version, Versioned};
+use serde_json::Value;
 
-/// Where the last save stands.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum SaveState {
-    Idle,
-    Saved,
-    /// The customer pressed save with problems on the page.
-    FixFirst,
-    Failed(BackendError),
-    /// Someone else saved first; this is their version.
-    Conflict(Versioned<Profile>),
+fn save(backend: &Backend, version: Version, profile: Profile) -> BackendFuture<'_, Saved<Profile>> {
+    backend.save_profile(version, profile)
 }
 
 /// Edits `initial` and saves it through the [`Backend`] in context.
 #[component]
 pub fn ProfileForm(initial: Versioned<Profile>) -> impl IntoView {
     let i18n = use_i18n();
-    let backend = expect_context::<Backend>();
-    let session = expect_context::<Session>();
-
-    // `stored` is the server's copy as last seen; `draft` is the customer's edit of it.
-    let stored = RwSignal::new(initial.clone());
-    let draft = RwSignal::new(initial.data);
+    let editor = Editor::new("profile", initial, save);
+    let draft = editor.draft;
     let touched = RwSignal::new(Vec::<ProfileField>::new());
     let submitted = RwSignal::new(false);
-    let state = RwSignal::new(SaveState::Idle);
+    let cx = Cx { i18n, config: expect_context::<PortalConfig>() };
 
-    let save = Action::new_local(move |(version, profile): &(Version, Profile)| {
-        let backend = backend.clone();
-        let (version, profile) = (*version, profile.clone());
-        async move {
-            (
-                profile.clone(),
-                backend.save_profile(version, profile).await,
-            )
-        }
-    });
-    Effect::new(move || {
-        let Some((sent, outcome)) = save.value().get() else {
-            return;
-        };
-        match outcome {
-            Ok(Saved::Stored(saved)) => {
-                // Keep anything typed while the save was on its way.
-                if draft.get_untracked().normalized() == sent {
-                    draft.set(saved.data.clone());
-                }
-                stored.set(saved);
-                state.set(SaveState::Saved);
-            }
-            Ok(Saved::Conflict(current)) => state.set(SaveState::Conflict(current)),
-            Err(BackendError::SignedOut) => {
-                state.set(SaveState::Failed(BackendError::SignedOut));
-                session.expired();
-            }
-            Err(error) => state.set(SaveState::Failed(error)),
-        }
-    });
-
-    let dirty = Memo::new(move |_| stored.with(|s| draft.with(|d| d.normalized() != s.data)));
     let visible_problem = move |field: ProfileField| {
         Signal::derive(move || {
             let shown = submitted.get() || touched.with(|t| t.contains(&field));
@@ -80,47 +37,23 @@ pub fn ProfileForm(initial: Versioned<Profile>) -> impl IntoView {
         if !touched.with_untracked(|t| t.contains(&field)) {
             touched.update(|t| t.push(field));
         }
-        if matches!(
-            state.get_untracked(),
-            SaveState::Saved | SaveState::FixFirst
-        ) {
-            state.set(SaveState::Idle);
-        }
+        editor.touched();
     };
-
-    let submit = move || {
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
         submitted.set(true);
-        let profile = draft.get_untracked().normalized();
-        if let Some((field, _)) = profile.problems().first() {
-            state.set(SaveState::FixFirst);
+        let problems = draft.get_untracked().normalized().problems();
+        editor.save(!problems.is_empty());
+        if let Some((field, _)) = problems.first() {
             crate::dom::focus(&field_id(*field));
-            return;
         }
-        save.dispatch((stored.get_untracked().version, profile));
     };
-    let keep_mine = Callback::new(move |current: Versioned<Profile>| {
-        let version = current.version;
-        stored.set(current);
-        state.set(SaveState::Idle);
-        save.dispatch((version, draft.get_untracked().normalized()));
-    });
-    let take_theirs = Callback::new(move |current: Versioned<Profile>| {
-        draft.set(current.data.clone());
-        stored.set(current);
-        state.set(SaveState::Idle);
-    });
 
     mark_ready();
 
     view! {
-        <form
-            class="card profile-form"
-            novalidate
-            on:submit=move |ev| {
-                ev.prevent_default();
-                submit();
-            }
-        >
+        <EditorNotice notice=editor.notice />
+        <form class="card profile-form" novalidate on:submit=on_submit>
             <TextInput
                 field=ProfileField::Name
                 label=move || t_string!(i18n, profile.name).to_owned()
@@ -159,39 +92,30 @@ pub fn ProfileForm(initial: Versioned<Profile>) -> impl IntoView {
                 })
                 problem=visible_problem(ProfileField::PreferredContact)
             />
-            {move || match state.get() {
-                SaveState::Conflict(current) => Some(view! {
-                    <ConflictPanel current=current mine=draft.get() keep_mine=keep_mine take_theirs=take_theirs />
-                }),
-                _ => None,
-            }}
-            <div class="actions">
-                <button type="submit" disabled=move || save.pending().get()>
-                    {move || if save.pending().get() {
-                        t!(i18n, profile.saving).into_any()
-                    } else {
-                        t!(i18n, profile.save).into_any()
-                    }}
-                </button>
-                <p class="status" role="status" aria-live="polite">
-                    {move || match state.get() {
-                        _ if save.pending().get() => t!(i18n, profile.saving).into_any(),
-                        SaveState::Saved if !dirty.get() => t!(i18n, profile.saved).into_any(),
-                        _ if dirty.get() => t!(i18n, profile.unsaved).into_any(),
-                        _ => ().into_any(),
-                    }}
-                </p>
-            </div>
-            <div class="status error" role="alert">
-                {move || match state.get() {
-                    SaveState::FixFirst => Some(t!(i18n, profile.fix_first).into_any()),
-                    SaveState::Failed(error) => Some(view! {
-                        <p>{t!(i18n, profile.save_failed)} " " <BackendErrorText error=error /></p>
-                    }.into_any()),
-                    _ => None,
-                }}
-            </div>
+            <EditorControls editor=editor cx=cx />
         </form>
+    }
+}
+
+impl Describe for Profile {
+    fn field_label(field: &str, cx: &Cx) -> String {
+        let i18n = cx.i18n;
+        match field {
+            "name" => t_string!(i18n, profile.name),
+            "email" => t_string!(i18n, profile.email),
+            "phone" => t_string!(i18n, profile.phone),
+            "preferred_contact" => t_string!(i18n, profile.preferred_contact),
+            other => other,
+        }
+        .to_owned()
+    }
+
+    fn value_text(field: &str, value: &Value, cx: &Cx) -> String {
+        match (field, value.as_str()) {
+            ("preferred_contact", method) => method_label(cx.i18n, method.and_then(ContactMethod::parse)),
+            (_, Some(text)) if !text.is_empty() => text.to_owned(),
+            _ => cx.empty(),
+        }
     }
 }
 

@@ -1,6 +1,5 @@
 //! The Profile page: load the customer's profile, then hand it to the form.
 
-mod conflict;
 mod form;
 
 pub use form::ProfileForm;

@@ -19,11 +19,11 @@ async fn sign_in(
     State(state): State<AppState>,
     AppJson(request): AppJson<SignInRequest>,
 ) -> Result<Json<SignInResponse>, AppError> {
-    let token = state
+    let (token, customer) = state
         .store
         .call(
             move |conn| match customers::authenticate(conn, &request.email, &request.password)? {
-                Some(customer) => Ok(customers::start_session(conn, customer)?),
+                Some(customer) => Ok((customers::start_session(conn, customer)?, customer)),
                 None => Err(AppError::BadCredentials),
             },
         )
@@ -31,6 +31,7 @@ async fn sign_in(
     Ok(Json(SignInResponse {
         token,
         expires_in: customers::SESSION_SECONDS,
+        subject: customers::subject(customer),
     }))
 }
 

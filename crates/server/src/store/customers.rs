@@ -90,6 +90,12 @@ pub fn end_session(conn: &Connection, token: &str) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// The customer's opaque subject name (see `SignInResponse::subject`).
+#[must_use]
+pub fn subject(customer: i64) -> String {
+    hex::encode(&Sha256::digest(format!("rapport-subject:{customer}").as_bytes())[..12])
+}
+
 fn token_hash(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()
 }
