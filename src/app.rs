@@ -3,9 +3,9 @@
 
 use crate::backend::{Backend, http::HttpBackend};
 use crate::config::ConfigFailure;
+use crate::editor::{UnsavedChanges, forget_drafts};
 use crate::i18n::*;
 use crate::language;
-use crate::editor::{UnsavedChanges, forget_drafts};
 use crate::pages::{
     coming_soon::ComingSoon, preferences::PreferencesPage, profile::ProfilePage,
     sign_in::SignInPage,
@@ -132,7 +132,9 @@ fn warn_before_unload(unsaved: UnsavedChanges) {
 fn confirm_leaving(unsaved: UnsavedChanges, i18n: I18nContext<Locale>) {
     use wasm_bindgen::JsCast;
     use wasm_bindgen::closure::Closure;
-    let Some(window) = web_sys::window() else { return };
+    let Some(window) = web_sys::window() else {
+        return;
+    };
     let listener = Closure::<dyn Fn(web_sys::MouseEvent)>::new(move |ev: web_sys::MouseEvent| {
         let on_link = ev
             .target()
@@ -143,14 +145,21 @@ fn confirm_leaving(unsaved: UnsavedChanges, i18n: I18nContext<Locale>) {
             return;
         }
         let leave = web_sys::window()
-            .and_then(|w| w.confirm_with_message(&t_string!(i18n, editor.leave_unsaved)).ok())
+            .and_then(|w| {
+                w.confirm_with_message(&t_string!(i18n, editor.leave_unsaved))
+                    .ok()
+            })
             .unwrap_or(true);
         if !leave {
             ev.prevent_default();
             ev.stop_immediate_propagation();
         }
     });
-    let _ = window.add_event_listener_with_callback_and_bool("click", listener.as_ref().unchecked_ref(), true);
+    let _ = window.add_event_listener_with_callback_and_bool(
+        "click",
+        listener.as_ref().unchecked_ref(),
+        true,
+    );
     // The portal lives as long as the page; the listener with it.
     listener.forget();
 }

@@ -49,4 +49,3 @@ pub async fn load(url: &str) -> Result<PortalConfig, ConfigFailure> {
         ConfigFailure::Mistakes(problems.iter().map(ToString::to_string).collect())
     })
 }
-

@@ -44,7 +44,9 @@ impl HttpBackend {
         if let Some(storage) = local_storage() {
             let _ = match &token {
                 Some(token) => storage.set_item(TOKEN_KEY, token),
-                None => storage.remove_item(TOKEN_KEY).and(storage.remove_item(SUBJECT_KEY)),
+                None => storage
+                    .remove_item(TOKEN_KEY)
+                    .and(storage.remove_item(SUBJECT_KEY)),
             };
         }
         if let Ok(mut slot) = self.token.write() {
@@ -96,7 +98,11 @@ impl CustomerBackend for HttpBackend {
         Box::pin(self.load_document("/me/profile"))
     }
 
-    fn save_profile(&self, version: Version, profile: Profile) -> BackendFuture<'_, Saved<Profile>> {
+    fn save_profile(
+        &self,
+        version: Version,
+        profile: Profile,
+    ) -> BackendFuture<'_, Saved<Profile>> {
         Box::pin(self.save_document("/me/profile", version, profile))
     }
 
@@ -115,7 +121,10 @@ impl CustomerBackend for HttpBackend {
 
 impl HttpBackend {
     /// GET of a versioned document of "me".
-    async fn load_document<T: DeserializeOwned>(&self, path: &str) -> Result<Versioned<T>, BackendError> {
+    async fn load_document<T: DeserializeOwned>(
+        &self,
+        path: &str,
+    ) -> Result<Versioned<T>, BackendError> {
         let response = send(self.authorized(Request::get(&self.url(path))), None).await?;
         read(self.check_session(response)?).await
     }
@@ -127,7 +136,9 @@ impl HttpBackend {
         version: Version,
         document: T,
     ) -> Result<Saved<T>, BackendError> {
-        let request = self.authorized(Request::put(&self.url(path))).header("If-Match", &version.etag());
+        let request = self
+            .authorized(Request::put(&self.url(path)))
+            .header("If-Match", &version.etag());
         let response = self.check_session(send(request, json(&document)).await?)?;
         if response.status() == 412 {
             let conflict: ConflictBody<T> = parse(response).await?;

@@ -19,7 +19,6 @@ use rapport_domain::fields::{Conflict, Editable, merge, with_field};
 use rapport_domain::{Version, Versioned};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use std::collections::BTreeMap;
 
 /// Where a save stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,7 +70,12 @@ pub struct Editor<T: Send + Sync + 'static> {
     pub notice: RwSignal<Option<Notice>>,
     /// Fields both sides changed, with the customer's choice so far.
     pub conflicts: RwSignal<Vec<(Conflict, Option<Side>)>>,
-    save: Action<(Version, T), (T, Result<Saved<T>, BackendError>)>,
+    /// The server's newer copy while conflicts wait for choices. Until they are resolved,
+    /// `stored` stays the copy the draft was edited from, so a reload finds the same conflicts.
+    theirs: RwSignal<Option<Versioned<T>>>,
+    save: Action<(Version, T), Result<Saved<T>, BackendError>>,
+    /// The draft as it was when the last save was sent.
+    sent_from: RwSignal<Option<T>>,
 }
 
 impl<T: Send + Sync + 'static> Clone for Editor<T> {
@@ -95,39 +99,48 @@ where
 
         let mut notice = None;
         let mut conflicts = Vec::new();
-        let draft = match restore(kept, &loaded) {
-            Restored::Nothing => loaded.data.clone(),
+        let mut theirs = None;
+        let (stored, draft) = match restore(kept.clone(), &loaded) {
+            Restored::Nothing => (loaded.clone(), loaded.data),
             Restored::Edit(edit) => {
                 notice = Some(Notice::DraftRestored);
-                edit
+                (loaded, edit)
             }
             Restored::Merged(merged) => {
                 notice = Some(Notice::DraftMerged);
-                merged
+                (loaded, merged)
             }
-            Restored::Conflicts { merged, conflicts: found } => {
-                notice = Some(Notice::DraftMerged);
+            Restored::Conflicts {
+                conflicts: found, ..
+            } => {
+                let kept = kept.expect("conflicts come from a kept draft");
+                notice = Some(Notice::DraftRestored);
                 conflicts = found.into_iter().map(|c| (c, None)).collect();
-                merged
+                theirs = Some(loaded);
+                (kept.base, kept.edit)
             }
         };
 
         let editor = Editor {
-            stored: RwSignal::new(loaded),
+            stored: RwSignal::new(stored),
             draft: RwSignal::new(draft),
             status: RwSignal::new(Status::Idle),
             notice: RwSignal::new(notice),
             conflicts: RwSignal::new(conflicts),
+            theirs: RwSignal::new(theirs),
+            sent_from: RwSignal::new(None),
             save: Action::new_local(move |(version, document): &(Version, T)| {
                 let backend = backend.clone();
                 let (version, document) = (*version, document.clone());
-                async move { (document.clone(), save_with(&backend, version, document).await) }
+                async move { save_with(&backend, version, document).await }
             }),
         };
 
         // Keep the draft in storage whenever it differs from the server's copy.
         Effect::new(move || {
-            let Some(subject) = subject.as_deref() else { return };
+            let Some(subject) = subject.as_deref() else {
+                return;
+            };
             let base = editor.stored.get();
             let edit = editor.draft.get();
             if edit.normalized() == base.data {
@@ -137,8 +150,10 @@ where
             }
         });
         Effect::new(move || {
-            let Some((sent, outcome)) = editor.save.value().get() else { return };
-            editor.settle(sent, outcome, session);
+            let Some(outcome) = editor.save.value().get() else {
+                return;
+            };
+            editor.settle(outcome, session);
         });
         editor.announce_unsaved();
         editor
@@ -162,27 +177,35 @@ where
             self.status.set(Status::FixFirst);
             return;
         }
-        if self.conflicts.with_untracked(|c| c.iter().any(|(_, side)| side.is_none())) {
+        if self
+            .conflicts
+            .with_untracked(|c| c.iter().any(|(_, side)| side.is_none()))
+        {
             self.status.set(Status::ChooseFirst);
             return;
         }
         self.status.set(Status::Idle);
-        let document = self.draft.get_untracked().normalized();
-        self.save.dispatch((self.stored.get_untracked().version, document));
+        let mine = self.draft.get_untracked().normalized();
+        let request = match self.theirs.get_untracked() {
+            // Both sides' changes, with the customer's choice in each conflicting field.
+            Some(theirs) => {
+                let combined = merge(&self.stored.get_untracked().data, &mine, &theirs.data).merged;
+                let chosen = self.conflicts.with_untracked(|all| {
+                    all.iter().fold(combined, |doc, (c, side)| match side {
+                        Some(Side::Mine) => with_field(&doc, &c.field, c.mine.clone()),
+                        _ => with_field(&doc, &c.field, c.theirs.clone()),
+                    })
+                });
+                (theirs.version, chosen)
+            }
+            None => (self.stored.get_untracked().version, mine.clone()),
+        };
+        self.sent_from.set(Some(mine));
+        self.save.dispatch(request);
     }
 
-    /// Applies the customer's choice for one conflicting field.
+    /// Records the customer's choice for one conflicting field; it is applied when saving.
     pub fn choose(&self, field: &str, side: Side) {
-        let Some(conflict) = self.conflicts.with_untracked(|all| {
-            all.iter().find(|(c, _)| c.field == field).map(|(c, _)| c.clone())
-        }) else {
-            return;
-        };
-        let value = match side {
-            Side::Mine => conflict.mine,
-            Side::Theirs => conflict.theirs,
-        };
-        self.draft.update(|draft| *draft = with_field(draft, field, value));
         self.conflicts.update(|all| {
             if let Some(entry) = all.iter_mut().find(|(c, _)| c.field == field) {
                 entry.1 = Some(side);
@@ -195,19 +218,27 @@ where
 
     /// Called as the customer edits: an old "saved" or "fix first" no longer describes the page.
     pub fn touched(&self) {
-        if matches!(self.status.get_untracked(), Status::Saved | Status::FixFirst) {
+        if matches!(
+            self.status.get_untracked(),
+            Status::Saved | Status::FixFirst
+        ) {
             self.status.set(Status::Idle);
         }
     }
 
-    fn settle(&self, sent: T, outcome: Result<Saved<T>, BackendError>, session: Session) {
+    fn settle(&self, outcome: Result<Saved<T>, BackendError>, session: Session) {
         match outcome {
             Ok(Saved::Stored(saved)) => {
                 // Keep anything typed while the save was on its way.
-                if self.draft.get_untracked().normalized() == sent {
+                if self
+                    .sent_from
+                    .get_untracked()
+                    .is_some_and(|sent| self.draft.get_untracked().normalized() == sent)
+                {
                     self.draft.set(saved.data.clone());
                 }
                 self.stored.set(saved);
+                self.theirs.set(None);
                 self.conflicts.set(Vec::new());
                 self.notice.set(None);
                 self.status.set(Status::Saved);
@@ -215,13 +246,18 @@ where
             Ok(Saved::Conflict(current)) => {
                 let base = self.stored.get_untracked().data;
                 let result = merge(&base, &self.draft.get_untracked(), &current.data);
-                self.stored.set(current);
-                self.draft.set(result.merged);
                 self.status.set(Status::Idle);
                 if result.conflicts.is_empty() {
+                    // Nothing to choose: take both sides' changes, for review before saving.
+                    self.stored.set(current);
+                    self.draft.set(result.merged);
+                    self.theirs.set(None);
                     self.notice.set(Some(Notice::CombinedWithElsewhere));
                 } else {
-                    self.conflicts.set(result.conflicts.into_iter().map(|c| (c, None)).collect());
+                    // Keep the draft and its base as they are; the choices wait for the customer.
+                    self.theirs.set(Some(current));
+                    self.conflicts
+                        .set(result.conflicts.into_iter().map(|c| (c, None)).collect());
                 }
             }
             Err(BackendError::SignedOut) => {
@@ -235,7 +271,9 @@ where
 
     /// Tells the shell while there are unsaved edits, so leaving asks first.
     fn announce_unsaved(&self) {
-        let Some(unsaved) = use_context::<UnsavedChanges>() else { return };
+        let Some(unsaved) = use_context::<UnsavedChanges>() else {
+            return;
+        };
         let dirty = self.dirty();
         Effect::new(move || unsaved.0.set(dirty.get()));
         on_cleanup(move || unsaved.0.set(false));
@@ -249,9 +287,4 @@ pub struct UnsavedChanges(pub RwSignal<bool>);
 /// Forgets every kept draft (on signing out: the next person must not see them).
 pub fn forget_drafts() {
     storage::clear_all();
-}
-
-/// Choices already made, by field (for the conflict view).
-pub fn choices(conflicts: &[(Conflict, Option<Side>)]) -> BTreeMap<String, Side> {
-    conflicts.iter().filter_map(|(c, side)| side.map(|s| (c.field.clone(), s))).collect()
 }

@@ -32,7 +32,10 @@ pub fn load<T: DeserializeOwned>(key: &str, subject: &str) -> Option<Draft<T>> {
 /// Keeps `draft` under `key`. Storage can be full or disabled; then the draft lives only in
 /// the page, which is all we can do.
 pub fn keep<T: Serialize>(key: &str, subject: &str, draft: &Draft<T>) {
-    let kept = Kept { subject: subject.to_owned(), draft };
+    let kept = Kept {
+        subject: subject.to_owned(),
+        draft,
+    };
     if let (Some(storage), Ok(text)) = (storage(), serde_json::to_string(&kept)) {
         let _ = storage.set_item(&format!("{PREFIX}{key}"), &text);
     }

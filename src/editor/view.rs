@@ -22,7 +22,11 @@ where
     let pending = editor.pending();
     let changes = {
         let cx = cx.clone();
-        Memo::new(move |_| editor.stored.with(|s| editor.draft.with(|d| described_changes(&s.data, d, &cx))))
+        Memo::new(move |_| {
+            editor
+                .stored
+                .with(|s| editor.draft.with(|d| described_changes(&s.data, d, &cx)))
+        })
     };
     let conflicts = {
         let cx = cx.clone();
@@ -130,7 +134,10 @@ struct ConflictItem {
 
 /// For each field changed on both sides, a choice between the two values.
 #[component]
-fn ConflictChoices(#[prop(into)] items: Signal<Vec<ConflictItem>>, on_choose: Callback<(String, Side)>) -> impl IntoView {
+fn ConflictChoices(
+    #[prop(into)] items: Signal<Vec<ConflictItem>>,
+    on_choose: Callback<(String, Side)>,
+) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <section class="conflict" aria-labelledby="conflict-title">

@@ -4,13 +4,17 @@ import AxeBuilder from '@axe-core/playwright';
 
 export const DEMO = { email: 'demo@rapport.example', password: 'demo' };
 
-export async function signIn(page: Page) {
-  await page.goto('/profile');
+export async function signIn(page: Page, path = '/profile') {
+  await page.goto(path);
   await page.getByLabel('E-mail address').fill(DEMO.email);
   await page.getByLabel('Password').fill(DEMO.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('heading', { name: 'Your profile' })).toBeVisible();
-  await expect(page.getByLabel('Name')).not.toHaveValue('');
+  if (path === '/profile') {
+    await expect(page.getByRole('heading', { name: 'Your profile' })).toBeVisible();
+    await expect(page.getByLabel('Name', { exact: true })).not.toHaveValue('');
+  } else {
+    await expect(page.getByRole('button', { name: 'Save changes' })).toBeVisible();
+  }
 }
 
 /** Signs in through the API, as another device or the call centre would. */

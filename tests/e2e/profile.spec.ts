@@ -1,15 +1,16 @@
 // The Profile page end to end: what a customer does, and what happens when things go wrong.
+import type { APIRequestContext } from '@playwright/test';
 import { test, expect, signIn, apiToken, expectNoAxeViolations } from './fixtures';
 
 test('an edited profile is saved and survives a reload', async ({ page }) => {
   await signIn(page);
   const name = `Astrid ${Date.now()}`;
-  await page.getByLabel('Name').fill(name);
-  await expect(page.getByRole('status')).toHaveText('You have unsaved changes.');
+  await page.getByLabel('Name', { exact: true }).fill(name);
+  await expect(page.getByRole('status').last()).toHaveText('You have unsaved changes.');
   await page.getByRole('button', { name: 'Save changes' }).click();
-  await expect(page.getByRole('status')).toHaveText('Your changes are saved.');
+  await expect(page.getByRole('status').last()).toHaveText('Your changes are saved.');
   await page.reload();
-  await expect(page.getByLabel('Name')).toHaveValue(name);
+  await expect(page.getByLabel('Name', { exact: true })).toHaveValue(name);
 });
 
 test('mistakes are explained while typing and block the save', async ({ page }) => {
@@ -41,7 +42,7 @@ test('a backend answering 500 shows a message and keeps the edit', async ({ page
 
   await page.unroute('**/api/me/profile');
   await page.getByRole('button', { name: 'Save changes' }).click();
-  await expect(page.getByRole('status')).toHaveText('Your changes are saved.');
+  await expect(page.getByRole('status').last()).toHaveText('Your changes are saved.');
 });
 
 test('a lost connection shows a message and keeps the edit', async ({ page }) => {
@@ -49,53 +50,103 @@ test('a lost connection shows a message and keeps the edit', async ({ page }) =>
   await page.route('**/api/me/profile', (route) =>
     route.request().method() === 'PUT' ? route.abort('internetdisconnected') : route.continue(),
   );
-  await page.getByLabel('Name').fill('Offline Edit');
+  await page.getByLabel('Name', { exact: true }).fill('Offline Edit');
   await page.getByRole('button', { name: 'Save changes' }).click();
   await expect(page.getByRole('alert')).toContainText('We could not reach the server.');
-  await expect(page.getByLabel('Name')).toHaveValue('Offline Edit');
+  await expect(page.getByLabel('Name', { exact: true })).toHaveValue('Offline Edit');
 });
 
-test('a save against a newer version shows the conflict and overwrites nothing', async ({ page, request }) => {
-  await signIn(page);
-  // Meanwhile, the call centre changes the name through the API.
+/** Changes the demo profile through the API, as the call centre or another device would. */
+async function changeElsewhere(request: APIRequestContext, change: Record<string, unknown>) {
   const token = await apiToken(request);
   const headers = { authorization: `Bearer ${token}` };
   const current = await request.get('/api/me/profile', { headers });
-  const elsewhere = { ...(await current.json()).data, name: `Call centre ${Date.now()}` };
-  const put = await request.put('/api/me/profile', {
-    headers: { ...headers, 'if-match': current.headers()['etag'] },
-    data: elsewhere,
-  });
+  const data = { ...(await current.json()).data, ...change };
+  const put = await request.put('/api/me/profile', { headers: { ...headers, 'if-match': current.headers()['etag'] }, data });
   expect(put.status()).toBe(200);
+  return {
+    now: async () => (await (await request.get('/api/me/profile', { headers })).json()).data,
+  };
+}
 
-  await page.getByLabel('Name').fill('My own edit');
+test('a save against a newer version shows the conflict, overwrites nothing, and lets the customer choose', async ({ page, request }) => {
+  await signIn(page);
+  const elsewhere = `Call centre ${Date.now()}`;
+  const server = await changeElsewhere(request, { name: elsewhere });
+
+  await page.getByLabel('Name', { exact: true }).fill('My own edit');
   await page.getByRole('button', { name: 'Save changes' }).click();
-  const conflict = page.getByRole('alert').filter({ hasText: 'Your profile was changed somewhere else' });
+  const conflict = page.getByRole('region', { name: 'Changed both here and elsewhere' });
   await expect(conflict).toBeVisible();
-  await expect(conflict).toContainText(`Name: saved elsewhere “${elsewhere.name}”, yours “My own edit”`);
-  await expect(page.getByLabel('Name')).toHaveValue('My own edit');
-  const untouched = await (await request.get('/api/me/profile', { headers })).json();
-  expect(untouched.data.name).toBe(elsewhere.name);
+  await expect(conflict.getByRole('group', { name: 'Name' })).toBeVisible();
+  await expect(page.getByLabel('Name', { exact: true })).toHaveValue('My own edit');
+  expect((await server.now()).name).toBe(elsewhere);
 
-  await page.getByRole('button', { name: 'Save my version' }).click();
-  await expect(page.getByRole('status')).toHaveText('Your changes are saved.');
-  const after = await (await request.get('/api/me/profile', { headers })).json();
-  expect(after.data.name).toBe('My own edit');
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await expect(page.getByRole('alert')).toContainText('Choose which version to keep for each field above before saving.');
+  expect((await server.now()).name).toBe(elsewhere);
+
+  await conflict.getByLabel('Keep mine: My own edit').check();
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await expect(page.getByRole('status').last()).toHaveText('Your changes are saved.');
+  expect((await server.now()).name).toBe('My own edit');
 });
 
-test('the other side of a conflict can be taken instead', async ({ page, request }) => {
+test('the version saved elsewhere can be kept instead', async ({ page, request }) => {
   await signIn(page);
-  const token = await apiToken(request);
-  const headers = { authorization: `Bearer ${token}` };
-  const current = await request.get('/api/me/profile', { headers });
-  const elsewhere = { ...(await current.json()).data, phone: '+46 31 700 00 00' };
-  await request.put('/api/me/profile', { headers: { ...headers, 'if-match': current.headers()['etag'] }, data: elsewhere });
-
+  const server = await changeElsewhere(request, { phone: '+46 31 700 00 00' });
   await page.getByLabel('Phone number').fill('+46 40 100 00 00');
   await page.getByRole('button', { name: 'Save changes' }).click();
-  await page.getByRole('button', { name: 'Use the saved version' }).click();
+  await page.getByLabel('Keep the one saved elsewhere: +46 31 700 00 00').check();
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await expect(page.getByRole('status').last()).toHaveText('Your changes are saved.');
   await expect(page.getByLabel('Phone number')).toHaveValue('+46 31 700 00 00');
-  await expect(page.getByRole('status')).toHaveText('');
+  expect((await server.now()).phone).toBe('+46 31 700 00 00');
+});
+
+test('changes to different fields here and elsewhere are combined, then saved when the customer says so', async ({ page, request }) => {
+  await signIn(page);
+  const server = await changeElsewhere(request, { phone: '+46 8 123 456 78' });
+  const name = `Combined ${Date.now()}`;
+  await page.getByLabel('Name', { exact: true }).fill(name);
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await expect(page.getByText('Meanwhile, changes were saved elsewhere')).toBeVisible();
+  await expect(page.getByLabel('Phone number')).toHaveValue('+46 8 123 456 78');
+  await expect(page.getByLabel('Name', { exact: true })).toHaveValue(name);
+  expect((await server.now()).name).not.toBe(name);
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await expect(page.getByRole('status').last()).toHaveText('Your changes are saved.');
+  const now = await server.now();
+  expect([now.name, now.phone]).toEqual([name, '+46 8 123 456 78']);
+});
+
+test('an unsaved edit survives a reload, with a notice, and leaving asks first', async ({ page }) => {
+  await signIn(page);
+  await page.getByLabel('Name', { exact: true }).fill('Draft name');
+  await page.getByLabel('Phone number').fill('070 111 22 33');
+
+  const dialogs: string[] = [];
+  page.once('dialog', async (dialog) => {
+    dialogs.push(dialog.type());
+    await dialog.dismiss();
+  });
+  await page.getByRole('link', { name: 'Preferences' }).click();
+  await expect(page.getByRole('heading', { name: 'Your profile' })).toBeVisible();
+  expect(dialogs).toEqual(['confirm']);
+
+  page.once('dialog', (dialog) => dialog.accept());
+  await page.reload();
+  await expect(page.getByText('We put back changes you had not saved yet.')).toBeVisible();
+  await expect(page.getByLabel('Name', { exact: true })).toHaveValue('Draft name');
+  await expect(page.getByLabel('Phone number')).toHaveValue('070 111 22 33');
+  await page.getByText(/Review your changes \(2\)/).click();
+  await expect(page.getByText(/^Name: .+ → Draft name$/)).toBeVisible();
+
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await expect(page.getByRole('status').last()).toHaveText('Your changes are saved.');
+  await page.reload();
+  await expect(page.getByText('We put back changes')).toHaveCount(0);
+  await expect(page.getByLabel('Name', { exact: true })).toHaveValue('Draft name');
 });
 
 test('the portal speaks Swedish by switch, remembers it, and follows the browser', async ({ page, browser }) => {
@@ -128,22 +179,26 @@ test('the profile and sign-in pages have no axe-core violations in English', asy
 test('everything is reachable by keyboard: skip link, navigation, form, save', async ({ page }) => {
   await signIn(page);
   await page.reload();
-  await expect(page.getByLabel('Name')).not.toHaveValue('');
+  await expect(page.getByLabel('Name', { exact: true })).not.toHaveValue('');
   await page.keyboard.press('Tab');
   await expect(page.getByRole('link', { name: 'Skip to main content' })).toBeFocused();
   await page.keyboard.press('Enter');
   await page.keyboard.press('Tab');
-  await expect(page.getByLabel('Name')).toBeFocused();
+  await expect(page.getByLabel('Name', { exact: true })).toBeFocused();
   await page.keyboard.type(' K');
   for (let i = 0; i < 3; i++) await page.keyboard.press('Tab');
   // The radio group is one tab stop; arrows move within it.
   const before = await page.locator('input[name="preferred_contact"]:checked').getAttribute('id');
   await page.keyboard.press('ArrowDown');
   await expect(page.locator('input[name="preferred_contact"]:checked')).not.toHaveAttribute('id', before!);
-  await page.keyboard.press('Tab');
-  await expect(page.getByRole('button', { name: 'Save changes' })).toBeFocused();
+  // Past the review of changes (a disclosure, itself focusable) to the save button.
+  const save = page.getByRole('button', { name: 'Save changes' });
+  for (let i = 0; i < 4 && !(await save.evaluate((el) => el === document.activeElement)); i++) {
+    await page.keyboard.press('Tab');
+  }
+  await expect(save).toBeFocused();
   await page.keyboard.press('Enter');
-  await expect(page.getByRole('status')).toHaveText('Your changes are saved.');
+  await expect(page.getByRole('status').last()).toHaveText('Your changes are saved.');
 });
 
 test('sections not built yet say so plainly', async ({ page }) => {

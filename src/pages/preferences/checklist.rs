@@ -25,14 +25,21 @@ pub fn ChecklistField(
     let error_id = format!("{base}-error");
     let purpose_title = {
         let (cx, purpose) = (cx.clone(), list.purpose.clone());
-        move || cx.config.purpose(&purpose).map(|p| p.title.get(cx.language()).to_owned()).unwrap_or_default()
+        move || {
+            cx.config
+                .purpose(&purpose)
+                .map(|p| p.title.get(cx.language()).to_owned())
+                .unwrap_or_default()
+        }
     };
     let problem = {
         let prefix = format!("answers.{id}");
         Memo::new(move |_| {
             problems.with(|all| {
                 all.iter().find_map(|p| match p {
-                    PageProblem::Rule(rule) if rule.path.starts_with(&prefix) => Some(rule.issue.clone()),
+                    PageProblem::Rule(rule) if rule.path.starts_with(&prefix) => {
+                        Some(rule.issue.clone())
+                    }
                     _ => None,
                 })
             })
@@ -46,7 +53,9 @@ pub fn ChecklistField(
 
     let chosen = {
         let id = id.clone();
-        move |item: &str| draft.with(|d| d.answers.get(&id).is_some_and(|a| a.chosen.contains(item)))
+        move |item: &str| {
+            draft.with(|d| d.answers.get(&id).is_some_and(|a| a.chosen.contains(item)))
+        }
     };
     let pick = {
         let id = id.clone();
@@ -146,7 +155,9 @@ pub fn ChecklistField(
         let lang = lang.clone();
         view! { <p class="hint" id=format!("{base}-description")>{move || d.get(lang()).to_owned()}</p> }
     });
-    let max_hint = list.max_choices.map(|max| view! { <p class="hint">{t!(i18n, preferences.max_choices, max)}</p> });
+    let max_hint = list
+        .max_choices
+        .map(|max| view! { <p class="hint">{t!(i18n, preferences.max_choices, max)}</p> });
     let (label, why) = (list.label.clone(), list.why_we_ask.clone());
     let (lang_label, lang_why) = (lang.clone(), lang.clone());
 

@@ -21,7 +21,8 @@ pub fn ContactControls(
     on_touch: Callback<()>,
 ) -> impl IntoView {
     let i18n = cx.i18n;
-    let needs_date = Memo::new(move |_| problems.with(|p| p.contains(&PageProblem::PauseNeedsDate)));
+    let needs_date =
+        Memo::new(move |_| problems.with(|p| p.contains(&PageProblem::PauseNeedsDate)));
     let set_pausing = move |on: bool| {
         pausing.set(on);
         if !on {
@@ -219,10 +220,21 @@ pub fn frequency_label(i18n: I18nContext<Locale>, frequency: Frequency) -> Strin
 
 /// "How often by E-mail".
 pub fn frequency_select_label(i18n: I18nContext<Locale>, channel: Channel) -> String {
-    t_string!(i18n, preferences.how_often_on, channel = channel_label(i18n, channel)).to_string()
+    t_string!(
+        i18n,
+        preferences.how_often_on,
+        channel = channel_label(i18n, channel)
+    )
+    .to_string()
 }
 
 /// "Offers and discounts by E-mail".
 pub fn cell_label(i18n: I18nContext<Locale>, topic: &str, channel: Channel) -> String {
-    t_string!(i18n, preferences.cell, topic = topic.to_owned(), channel = channel_label(i18n, channel)).to_string()
+    t_string!(
+        i18n,
+        preferences.cell,
+        topic = topic.to_owned(),
+        channel = channel_label(i18n, channel)
+    )
+    .to_string()
 }

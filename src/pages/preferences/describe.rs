@@ -15,11 +15,23 @@ impl Describe for Preferences {
     fn field_label(field: &str, cx: &Cx) -> String {
         let (i18n, lang) = (cx.i18n, cx.language());
         if let Some(rest) = field.strip_prefix("answers.") {
-            let (id, other) = rest.strip_suffix(".other").map_or((rest, false), |id| (id, true));
-            let label = cx.config.checklist(id).map_or(id.to_owned(), |c| c.label.get(lang).to_owned());
-            return if other { format!("{label}: {}", t_string!(i18n, preferences.other)) } else { label };
+            let (id, other) = rest
+                .strip_suffix(".other")
+                .map_or((rest, false), |id| (id, true));
+            let label = cx
+                .config
+                .checklist(id)
+                .map_or(id.to_owned(), |c| c.label.get(lang).to_owned());
+            return if other {
+                format!("{label}: {}", t_string!(i18n, preferences.other))
+            } else {
+                label
+            };
         }
-        if let Some((topic, ch)) = field.strip_prefix("contact.subscriptions.").and_then(|r| r.rsplit_once('.')) {
+        if let Some((topic, ch)) = field
+            .strip_prefix("contact.subscriptions.")
+            .and_then(|r| r.rsplit_once('.'))
+        {
             let topic_label = cx
                 .config
                 .contact
@@ -39,7 +51,10 @@ impl Describe for Preferences {
 
     fn value_text(field: &str, value: &Value, cx: &Cx) -> String {
         let (i18n, lang) = (cx.i18n, cx.language());
-        if let Some(id) = field.strip_prefix("answers.").filter(|id| !id.ends_with(".other")) {
+        if let Some(id) = field
+            .strip_prefix("answers.")
+            .filter(|id| !id.ends_with(".other"))
+        {
             let items: Vec<String> = value
                 .as_array()
                 .map(|chosen| {
@@ -55,14 +70,26 @@ impl Describe for Preferences {
                         .collect()
                 })
                 .unwrap_or_default();
-            return if items.is_empty() { t_string!(i18n, preferences.no_answer).to_owned() } else { items.join(", ") };
+            return if items.is_empty() {
+                t_string!(i18n, preferences.no_answer).to_owned()
+            } else {
+                items.join(", ")
+            };
         }
         if field.starts_with("contact.subscriptions.") {
-            return if value.as_bool() == Some(true) { t_string!(i18n, editor.yes) } else { t_string!(i18n, editor.no) }
-                .to_owned();
+            return if value.as_bool() == Some(true) {
+                t_string!(i18n, editor.yes)
+            } else {
+                t_string!(i18n, editor.no)
+            }
+            .to_owned();
         }
         if field.starts_with("contact.frequencies.") {
-            let default = cx.config.contact.as_ref().map_or(Frequency::Never, |g| g.default_frequency);
+            let default = cx
+                .config
+                .contact
+                .as_ref()
+                .map_or(Frequency::Never, |g| g.default_frequency);
             let frequency = serde_json::from_value::<Frequency>(value.clone()).unwrap_or(default);
             return frequency_label(i18n, frequency);
         }
@@ -72,4 +99,3 @@ impl Describe for Preferences {
         }
     }
 }
-

@@ -12,7 +12,11 @@ use rapport_domain::config::PortalConfig;
 use rapport_domain::preferences::PreferenceProblem;
 use rapport_domain::{Preferences, Version, Versioned};
 
-fn save(backend: &Backend, version: Version, preferences: Preferences) -> BackendFuture<'_, Saved<Preferences>> {
+fn save(
+    backend: &Backend,
+    version: Version,
+    preferences: Preferences,
+) -> BackendFuture<'_, Saved<Preferences>> {
     backend.save_preferences(version, preferences)
 }
 
@@ -34,14 +38,22 @@ pub fn PreferencesForm(initial: Versioned<Preferences>) -> impl IntoView {
     let draft = editor.draft;
     let pausing = RwSignal::new(draft.with_untracked(|d| d.contact.paused_until.is_some()));
     let submitted = RwSignal::new(false);
-    let cx = Cx { i18n, config: config.clone() };
+    let cx = Cx {
+        i18n,
+        config: config.clone(),
+    };
 
     let problems = {
         let config = config.clone();
         Memo::new(move |_| {
-            let mut found: Vec<PageProblem> =
-                draft.with(|d| d.normalized().problems(&config)).into_iter().map(PageProblem::Rule).collect();
-            if pausing.get() && draft.with(|d| d.contact.paused_until.as_deref().is_none_or(str::is_empty)) {
+            let mut found: Vec<PageProblem> = draft
+                .with(|d| d.normalized().problems(&config))
+                .into_iter()
+                .map(PageProblem::Rule)
+                .collect();
+            if pausing.get()
+                && draft.with(|d| d.contact.paused_until.as_deref().is_none_or(str::is_empty))
+            {
                 found.push(PageProblem::PauseNeedsDate);
             }
             found

@@ -3,9 +3,9 @@
 
 use crate::backend::{Backend, BackendFuture, Saved};
 use crate::components::field::ProblemText;
+use crate::editor::Editor;
 use crate::editor::describe::{Cx, Describe};
 use crate::editor::view::{EditorControls, EditorNotice};
-use crate::editor::Editor;
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
@@ -13,7 +13,11 @@ use rapport_domain::config::PortalConfig;
 use rapport_domain::{ContactMethod, Profile, ProfileField, ProfileProblem, Version, Versioned};
 use serde_json::Value;
 
-fn save(backend: &Backend, version: Version, profile: Profile) -> BackendFuture<'_, Saved<Profile>> {
+fn save(
+    backend: &Backend,
+    version: Version,
+    profile: Profile,
+) -> BackendFuture<'_, Saved<Profile>> {
     backend.save_profile(version, profile)
 }
 
@@ -25,7 +29,10 @@ pub fn ProfileForm(initial: Versioned<Profile>) -> impl IntoView {
     let draft = editor.draft;
     let touched = RwSignal::new(Vec::<ProfileField>::new());
     let submitted = RwSignal::new(false);
-    let cx = Cx { i18n, config: expect_context::<PortalConfig>() };
+    let cx = Cx {
+        i18n,
+        config: expect_context::<PortalConfig>(),
+    };
 
     let visible_problem = move |field: ProfileField| {
         Signal::derive(move || {
@@ -112,7 +119,9 @@ impl Describe for Profile {
 
     fn value_text(field: &str, value: &Value, cx: &Cx) -> String {
         match (field, value.as_str()) {
-            ("preferred_contact", method) => method_label(cx.i18n, method.and_then(ContactMethod::parse)),
+            ("preferred_contact", method) => {
+                method_label(cx.i18n, method.and_then(ContactMethod::parse))
+            }
             (_, Some(text)) if !text.is_empty() => text.to_owned(),
             _ => cx.empty(),
         }
