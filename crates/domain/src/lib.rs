@@ -8,6 +8,7 @@
 
 pub mod api;
 pub mod config;
+pub mod history;
 pub mod profile;
 pub mod version;
 
