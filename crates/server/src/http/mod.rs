@@ -1,5 +1,6 @@
 //! The JSON API under `/api`, one module per feature.
 
+pub mod history;
 pub mod profile;
 pub mod session;
 
@@ -12,5 +13,6 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .merge(session::router())
         .merge(profile::router())
+        .merge(history::router())
         .fallback(|| async { AppError::NotFound })
 }

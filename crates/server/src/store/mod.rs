@@ -6,6 +6,8 @@
 
 pub mod customers;
 pub mod demo;
+pub mod history;
+pub mod history_demo;
 pub mod profiles;
 
 use rusqlite::Connection;
@@ -38,7 +40,8 @@ pub enum StoreError {
 }
 
 /// Migrations in order; `PRAGMA user_version` records how many have run.
-const MIGRATIONS: &[&str] = &[r"
+const MIGRATIONS: &[&str] = &[
+    r"
     CREATE TABLE customers (
         id            INTEGER PRIMARY KEY,
         email         TEXT NOT NULL UNIQUE COLLATE NOCASE,
@@ -57,7 +60,9 @@ const MIGRATIONS: &[&str] = &[r"
         expires_at  INTEGER NOT NULL
     );
     CREATE INDEX sessions_by_customer ON sessions(customer_id);
-"];
+",
+    history::MIGRATION,
+];
 
 /// The database handle shared by all requests.
 #[derive(Clone)]
