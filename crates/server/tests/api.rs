@@ -1,73 +1,15 @@
 //! The HTTP contract, exercised over a real socket against a temporary SQLite file.
 
-use rapport_domain::api::{ConflictBody, ErrorBody, SignInResponse};
+mod common;
+
+use common::{TestServer, error_of, start, start_with};
+use rapport_domain::api::ConflictBody;
 use rapport_domain::{ContactMethod, Profile, Versioned};
 use rapport_server::store::{Store, customers, demo, profiles};
-use rapport_server::{AppState, app};
 use reqwest::StatusCode;
 use serde_json::json;
-use std::path::Path;
-
-/// A server on 127.0.0.1:0 over a fresh database; stopped when dropped.
-struct TestServer {
-    base: String,
-    store: Store,
-    task: tokio::task::JoinHandle<()>,
-    _dir: tempfile::TempDir,
-}
-
-impl Drop for TestServer {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
-}
-
-async fn start_with(dist: Option<&Path>) -> TestServer {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("test.sqlite3")).unwrap();
-    store.call(demo::seed_if_empty).await.unwrap();
-    let router = app(
-        AppState {
-            store: store.clone(),
-        },
-        dist,
-    )
-    .unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let task = tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-    TestServer {
-        base,
-        store,
-        task,
-        _dir: dir,
-    }
-}
-
-async fn start() -> TestServer {
-    start_with(None).await
-}
 
 impl TestServer {
-    fn url(&self, path: &str) -> String {
-        format!("{}/api{path}", self.base)
-    }
-
-    async fn sign_in(&self, email: &str, password: &str) -> String {
-        let response = reqwest::Client::new()
-            .post(self.url("/session"))
-            .json(&json!({ "email": email, "password": password }))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), StatusCode::OK);
-        response.json::<SignInResponse>().await.unwrap().token
-    }
-
-    async fn demo(&self) -> String {
-        self.sign_in(demo::DEMO_EMAIL, demo::DEMO_PASSWORD).await
-    }
-
     async fn get_profile(&self, token: &str) -> reqwest::Response {
         reqwest::Client::new()
             .get(self.url("/me/profile"))
@@ -92,13 +34,6 @@ impl TestServer {
         }
         request.send().await.unwrap()
     }
-}
-
-async fn error_of(response: reqwest::Response) -> ErrorBody {
-    response
-        .json()
-        .await
-        .expect("an error body in the documented shape")
 }
 
 fn edited(name: &str) -> serde_json::Value {

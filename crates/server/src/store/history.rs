@@ -19,9 +19,11 @@ use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
 
 /// The schema, appended to the store's migrations.
 ///
-/// Purchase totals, currency and units are copied out of the JSON details into columns so
-/// the facts are index-only aggregates; product lines get their own table for the same reason.
-/// The FTS5 table's rowid is the event id.
+/// Purchase totals, currency and units are copied out of the JSON details into columns so the
+/// medians are read by walking a partial index. Counts (per kind and channel, per currency,
+/// units per product) are kept as running tallies by triggers, so the facts never count
+/// 100,000 rows; the triggers also run on deletes, including the cascade from a customer, so
+/// the tallies cannot drift from the events. The FTS5 table's rowid is the event id.
 pub const MIGRATION: &str = r"
     CREATE TABLE history_events (
         id          INTEGER PRIMARY KEY,
@@ -53,17 +55,68 @@ pub const MIGRATION: &str = r"
         product     TEXT NOT NULL,
         quantity    INTEGER NOT NULL
     );
-    CREATE INDEX history_items_by_product ON history_items(customer_id, product, quantity);
     CREATE INDEX history_items_by_event ON history_items(event_id);
     CREATE VIRTUAL TABLE history_search USING fts5(
         text,
         tokenize = 'unicode61 remove_diacritics 0',
         prefix = '2 3'
     );
-    CREATE TRIGGER history_search_forget AFTER DELETE ON history_events BEGIN
+
+    CREATE TABLE history_tallies (
+        customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+        kind        TEXT NOT NULL,
+        channel     TEXT NOT NULL,
+        events      INTEGER NOT NULL,
+        PRIMARY KEY (customer_id, kind, channel)
+    ) WITHOUT ROWID;
+    CREATE TABLE history_currency_tallies (
+        customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+        currency    TEXT NOT NULL,
+        purchases   INTEGER NOT NULL,
+        PRIMARY KEY (customer_id, currency)
+    ) WITHOUT ROWID;
+    CREATE TABLE history_product_tallies (
+        customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+        product     TEXT NOT NULL,
+        units       INTEGER NOT NULL,
+        PRIMARY KEY (customer_id, product)
+    ) WITHOUT ROWID;
+    CREATE INDEX history_products_most ON history_product_tallies(customer_id, units DESC, product);
+
+    CREATE TRIGGER history_event_added AFTER INSERT ON history_events BEGIN
+        INSERT INTO history_tallies (customer_id, kind, channel, events)
+        VALUES (new.customer_id, new.kind, new.channel, 1)
+        ON CONFLICT (customer_id, kind, channel) DO UPDATE SET events = events + 1;
+    END;
+    CREATE TRIGGER history_purchase_added AFTER INSERT ON history_events
+    WHEN new.kind = 'purchase' BEGIN
+        INSERT INTO history_currency_tallies (customer_id, currency, purchases)
+        VALUES (new.customer_id, new.currency, 1)
+        ON CONFLICT (customer_id, currency) DO UPDATE SET purchases = purchases + 1;
+    END;
+    CREATE TRIGGER history_event_removed AFTER DELETE ON history_events BEGIN
+        UPDATE history_tallies SET events = events - 1
+        WHERE customer_id = old.customer_id AND kind = old.kind AND channel = old.channel;
+        UPDATE history_currency_tallies SET purchases = purchases - 1
+        WHERE old.kind = 'purchase' AND customer_id = old.customer_id
+          AND currency = old.currency;
         DELETE FROM history_search WHERE rowid = old.id;
     END;
+    CREATE TRIGGER history_item_added AFTER INSERT ON history_items BEGIN
+        INSERT INTO history_product_tallies (customer_id, product, units)
+        VALUES (new.customer_id, new.product, new.quantity)
+        ON CONFLICT (customer_id, product) DO UPDATE SET units = units + new.quantity;
+    END;
+    CREATE TRIGGER history_item_removed AFTER DELETE ON history_items BEGIN
+        UPDATE history_product_tallies SET units = units - old.quantity
+        WHERE customer_id = old.customer_id AND product = old.product;
+    END;
 ";
+
+/// Below this many search hits (over all customers) a page is built from the hits, found by
+/// rowid and sorted; above it, by walking the timeline and keeping events that are hits, which
+/// finds a page's worth within about `limit × total / hits` steps.
+const FEW_HITS: usize = 2000;
 
 /// Where a page ends: the last event shown. The next page starts strictly after it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -174,10 +227,28 @@ pub fn page(
     after: Option<Cursor>,
     limit: usize,
 ) -> Result<(Vec<HistoryEvent>, Option<Cursor>), StoreError> {
-    let mut sql = String::from(
+    let search = fts_query(&query.terms);
+    let few_hits = match &search {
+        Some(search) => {
+            conn.prepare_cached(
+                "SELECT COUNT(*) FROM (SELECT 1 FROM history_search
+                 WHERE history_search MATCH ?1 LIMIT ?2)",
+            )?
+            .query_row(params![search, FEW_HITS as i64 + 1], |row| {
+                row.get::<_, i64>(0)
+            })? <= FEW_HITS as i64
+        }
+        None => false,
+    };
+    // With few hits, NOT INDEXED leaves the planner only rowid lookups of the hits (then a
+    // sort of at most FEW_HITS rows); otherwise it may walk the whole timeline for them.
+    let mut sql = String::from(if few_hits {
+        "SELECT id, kind, channel, occurred_at, details FROM history_events NOT INDEXED
+         WHERE customer_id = ?"
+    } else {
         "SELECT id, kind, channel, occurred_at, details FROM history_events
-         WHERE customer_id = ?",
-    );
+         WHERE customer_id = ?"
+    });
     let mut args: Vec<Value> = vec![customer.into()];
     if let Some(kind) = query.kind {
         sql.push_str(" AND kind = ?");
@@ -265,20 +336,34 @@ fn fts_query(terms: &[String]) -> Option<String> {
     (!words.is_empty()).then(|| words.join(" AND "))
 }
 
-/// The derived facts, computed with SQL aggregates that read indexes only.
+/// The derived facts, from the tallies and from index walks; no query counts events.
 pub fn facts(conn: &Connection, customer: i64) -> Result<DerivedFacts, StoreError> {
-    let customer_since: Option<i64> = conn
-        .prepare_cached("SELECT MIN(occurred_at) FROM history_events WHERE customer_id = ?1")?
-        .query_row([customer], |row| row.get(0))?;
-    let (count, first, last): (i64, Option<i64>, Option<i64>) = conn
-        .prepare_cached(
-            "SELECT COUNT(*), MIN(occurred_at), MAX(occurred_at) FROM history_events
-             WHERE customer_id = ?1 AND kind = 'purchase'",
-        )?
-        .query_row([customer], |row| {
-            Ok((row.get(0)?, row.get(1)?, row.get(2)?))
-        })?;
-    let mean_days_between_purchases = match (first, last) {
+    let one = |sql: &str, args: &[&dyn rusqlite::ToSql]| -> Result<Option<i64>, StoreError> {
+        Ok(conn
+            .prepare_cached(sql)?
+            .query_row(args, |row| row.get::<_, Option<i64>>(0))
+            .optional()?
+            .flatten())
+    };
+    // MIN and MAX alone in a query are one index lookup each; together they would scan.
+    let customer_since = one(
+        "SELECT MIN(occurred_at) FROM history_events WHERE customer_id = ?1",
+        &[&customer],
+    )?;
+    let first_purchase = one(
+        "SELECT MIN(occurred_at) FROM history_events WHERE customer_id = ?1 AND kind = 'purchase'",
+        &[&customer],
+    )?;
+    let last_purchase = one(
+        "SELECT MAX(occurred_at) FROM history_events WHERE customer_id = ?1 AND kind = 'purchase'",
+        &[&customer],
+    )?;
+    let count = one(
+        "SELECT SUM(events) FROM history_tallies WHERE customer_id = ?1 AND kind = 'purchase'",
+        &[&customer],
+    )?
+    .unwrap_or(0);
+    let mean_days_between_purchases = match (first_purchase, last_purchase) {
         (Some(first), Some(last)) if count >= 2 => {
             let gaps = count - 1;
             Some((last - first + gaps * 43_200) / (gaps * 86_400))
@@ -286,33 +371,34 @@ pub fn facts(conn: &Connection, customer: i64) -> Result<DerivedFacts, StoreErro
         _ => None,
     };
     // Lower median: the ((n - 1) / 2)-th smallest, read by walking the partial index.
-    let typical_basket_units: Option<i64> = conn
-        .prepare_cached(
+    let typical_basket_units = if count > 0 {
+        one(
             "SELECT units FROM history_events
              WHERE customer_id = ?1 AND kind = 'purchase'
              ORDER BY units LIMIT 1 OFFSET (?2 - 1) / 2",
+            &[&customer, &count],
         )?
-        .query_row(params![customer, count], |row| row.get(0))
-        .optional()?;
+    } else {
+        None
+    };
 
-    let mut by_currency: Vec<(String, i64)> = conn
+    let by_currency: Vec<(String, i64)> = conn
         .prepare_cached(
-            "SELECT currency, COUNT(*) FROM history_events
-             WHERE customer_id = ?1 AND kind = 'purchase'
-             GROUP BY currency",
+            "SELECT currency, purchases FROM history_currency_tallies
+             WHERE customer_id = ?1 AND purchases > 0
+             ORDER BY purchases DESC, currency",
         )?
         .query_map([customer], |row| Ok((row.get(0)?, row.get(1)?)))?
         .collect::<Result<_, _>>()?;
-    by_currency.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     let mut typical_basket_value = Vec::with_capacity(by_currency.len());
-    let mut median = conn.prepare_cached(
-        "SELECT total_minor FROM history_events
-         WHERE customer_id = ?1 AND kind = 'purchase' AND currency = ?2
-         ORDER BY total_minor LIMIT 1 OFFSET (?3 - 1) / 2",
-    )?;
     for (currency, purchases) in by_currency {
-        let median_total_minor: i64 =
-            median.query_row(params![customer, currency, purchases], |row| row.get(0))?;
+        let median_total_minor = one(
+            "SELECT total_minor FROM history_events
+             WHERE customer_id = ?1 AND kind = 'purchase' AND currency = ?2
+             ORDER BY total_minor LIMIT 1 OFFSET (?3 - 1) / 2",
+            &[&customer, &currency, &purchases],
+        )?
+        .ok_or_else(|| StoreError::Task(format!("no {currency} purchases to match the tally")))?;
         typical_basket_value.push(BasketValue {
             currency,
             purchases: purchases.unsigned_abs(),
@@ -320,27 +406,33 @@ pub fn facts(conn: &Connection, customer: i64) -> Result<DerivedFacts, StoreErro
         });
     }
 
-    let mut channels_used = Vec::new();
-    let mut by_channel = conn.prepare_cached(
-        "SELECT channel, COUNT(*), MAX(occurred_at) FROM history_events
-         WHERE customer_id = ?1 GROUP BY channel",
-    )?;
-    let mut rows = by_channel.query([customer])?;
-    while let Some(row) = rows.next()? {
-        let channel: String = row.get(0)?;
+    let by_channel: Vec<(String, i64)> = conn
+        .prepare_cached(
+            "SELECT channel, SUM(events) FROM history_tallies
+             WHERE customer_id = ?1 GROUP BY channel HAVING SUM(events) > 0",
+        )?
+        .query_map([customer], |row| Ok((row.get(0)?, row.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    let mut channels_used = Vec::with_capacity(by_channel.len());
+    for (channel, events) in by_channel {
+        let last_at = one(
+            "SELECT MAX(occurred_at) FROM history_events WHERE customer_id = ?1 AND channel = ?2",
+            &[&customer, &channel],
+        )?
+        .ok_or_else(|| StoreError::Task(format!("no {channel} events to match the tally")))?;
         channels_used.push(ChannelUse {
             channel: Channel::parse(&channel).ok_or_else(|| unknown("channel", &channel))?,
-            events: row.get::<_, i64>(1)?.unsigned_abs(),
-            last_at: row.get(2)?,
+            events: events.unsigned_abs(),
+            last_at,
         });
     }
     channels_used.sort_by(|a, b| b.events.cmp(&a.events).then(a.channel.cmp(&b.channel)));
 
     let top_products = conn
         .prepare_cached(
-            "SELECT product, SUM(quantity) AS units FROM history_items
-             WHERE customer_id = ?1
-             GROUP BY product ORDER BY units DESC, product LIMIT ?2",
+            "SELECT product, units FROM history_product_tallies
+             WHERE customer_id = ?1 AND units > 0
+             ORDER BY units DESC, product LIMIT ?2",
         )?
         .query_map(params![customer, TOP_PRODUCTS as i64], |row| {
             Ok(ProductBought {
@@ -352,7 +444,7 @@ pub fn facts(conn: &Connection, customer: i64) -> Result<DerivedFacts, StoreErro
 
     Ok(DerivedFacts {
         customer_since,
-        last_purchase: last,
+        last_purchase,
         purchase_count: count.unsigned_abs(),
         mean_days_between_purchases,
         typical_basket_units: typical_basket_units.map(i64::unsigned_abs),
