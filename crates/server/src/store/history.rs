@@ -240,44 +240,58 @@ pub fn page(
         }
         None => false,
     };
-    // With few hits, NOT INDEXED leaves the planner only rowid lookups of the hits (then a
-    // sort of at most FEW_HITS rows); otherwise it may walk the whole timeline for them.
-    let mut sql = String::from(if few_hits {
-        "SELECT id, kind, channel, occurred_at, details FROM history_events NOT INDEXED
-         WHERE customer_id = ?"
-    } else {
-        "SELECT id, kind, channel, occurred_at, details FROM history_events
-         WHERE customer_id = ?"
-    });
-    let mut args: Vec<Value> = vec![customer.into()];
+    let mut args: Vec<Value> = Vec::new();
+    let mut sql = String::from("SELECT e.id, e.kind, e.channel, e.occurred_at, e.details ");
+    match &search {
+        // Few hits: start from them (CROSS JOIN fixes that order in SQLite), look each up by
+        // rowid, sort at most FEW_HITS rows. Cheap however rare the word is.
+        Some(search) if few_hits => {
+            sql.push_str(
+                "FROM history_search CROSS JOIN history_events AS e
+                 ON e.id = history_search.rowid
+                 WHERE history_search MATCH ? AND e.customer_id = ?",
+            );
+            args.push(search.clone().into());
+            args.push(customer.into());
+        }
+        // Many hits: walk the time-ordered index and keep the rows that are hits (`+e.id`
+        // stops the planner from looking hits up one by one and sorting them all), which
+        // stops after `limit` hits, and hits are dense enough to find them quickly.
+        Some(search) => {
+            sql.push_str(
+                "FROM history_events AS e WHERE e.customer_id = ?
+                 AND +e.id IN (SELECT rowid FROM history_search WHERE history_search MATCH ?)",
+            );
+            args.push(customer.into());
+            args.push(search.clone().into());
+        }
+        None => {
+            sql.push_str("FROM history_events AS e WHERE e.customer_id = ?");
+            args.push(customer.into());
+        }
+    }
     if let Some(kind) = query.kind {
-        sql.push_str(" AND kind = ?");
+        sql.push_str(" AND e.kind = ?");
         args.push(kind.as_str().to_owned().into());
     }
     if let Some(channel) = query.channel {
-        sql.push_str(" AND channel = ?");
+        sql.push_str(" AND e.channel = ?");
         args.push(channel.as_str().to_owned().into());
     }
     if let Some(since) = query.since {
-        sql.push_str(" AND occurred_at >= ?");
+        sql.push_str(" AND e.occurred_at >= ?");
         args.push(since.into());
     }
     if let Some(before) = query.before {
-        sql.push_str(" AND occurred_at < ?");
+        sql.push_str(" AND e.occurred_at < ?");
         args.push(before.into());
     }
     if let Some(after) = after {
-        sql.push_str(" AND (occurred_at, id) < (?, ?)");
+        sql.push_str(" AND (e.occurred_at, e.id) < (?, ?)");
         args.push(after.occurred_at.into());
         args.push(after.id.into());
     }
-    if let Some(search) = fts_query(&query.terms) {
-        // `+id` keeps the planner on the time-ordered index, probing the search hits as a
-        // set: a page then stops after `limit` hits instead of sorting every hit first.
-        sql.push_str(" AND +id IN (SELECT rowid FROM history_search WHERE history_search MATCH ?)");
-        args.push(search.into());
-    }
-    sql.push_str(" ORDER BY occurred_at DESC, id DESC LIMIT ?");
+    sql.push_str(" ORDER BY e.occurred_at DESC, e.id DESC LIMIT ?");
     // One more than asked tells whether there is a next page without a second query.
     args.push(
         i64::try_from(limit.saturating_add(1))
