@@ -10,6 +10,7 @@ pub mod api;
 pub mod config;
 pub mod draft;
 pub mod fields;
+pub mod history;
 pub mod preferences;
 pub mod profile;
 pub mod version;

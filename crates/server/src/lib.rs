@@ -13,7 +13,7 @@ pub mod settings;
 pub mod site;
 pub mod store;
 
-pub use settings::Settings;
+pub use settings::{Command, Settings};
 
 use axum::Router;
 use axum::http::{HeaderValue, header};
@@ -46,11 +46,15 @@ pub fn app(state: AppState, dist: Option<&std::path::Path>) -> std::io::Result<R
     })
 }
 
-/// Opens the database (creating it with demo data when new) and serves until Ctrl-C.
+/// Opens the database (creating it with demo data when new) and serves until Ctrl-C, or runs
+/// the subcommand given instead.
 pub async fn run(settings: Settings) -> Result<(), Box<dyn std::error::Error>> {
     let store = Store::open(&settings.db)?;
     if settings.demo_data {
         store.call(store::demo::seed_if_empty).await?;
+    }
+    if let Some(Command::SeedHistory(args)) = settings.command {
+        return seed_history(&store, args).await;
     }
     let config = Arc::new(settings::load_config(&settings)?);
     let dist = settings.dist.exists().then_some(settings.dist.as_path());
@@ -68,5 +72,45 @@ pub async fn run(settings: Settings) -> Result<(), Box<dyn std::error::Error>> {
             let _ = tokio::signal::ctrl_c().await;
         })
         .await?;
+    Ok(())
+}
+
+/// `seed-history`: replaces one customer's history with a generated one, in one transaction.
+async fn seed_history(
+    store: &Store,
+    args: settings::SeedHistory,
+) -> Result<(), Box<dyn std::error::Error>> {
+    use store::{customers, documents, history_demo};
+    let started = std::time::Instant::now();
+    let end = args.end.unwrap_or_else(store::now);
+    let (email, events, seed) = (args.email.clone(), args.events, args.seed);
+    store
+        .call(move |conn| {
+            let tx = conn.transaction()?;
+            let customer = match history_demo::customer_by_email(&tx, &args.email)? {
+                Some(id) => id,
+                None => {
+                    let hash = customers::hash_password(&args.password)?;
+                    let id = customers::create(&tx, args.email.trim(), &hash)?;
+                    documents::create(
+                        &tx,
+                        id,
+                        &rapport_domain::Profile {
+                            email: args.email.trim().to_owned(),
+                            ..rapport_domain::Profile::default()
+                        },
+                    )?;
+                    id
+                }
+            };
+            history_demo::seed(&tx, customer, args.events, args.seed, end)?;
+            tx.commit()?;
+            Ok::<_, store::StoreError>(())
+        })
+        .await?;
+    tracing::info!(
+        "seeded {events} events (seed {seed}) for {email} in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }

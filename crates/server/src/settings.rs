@@ -1,6 +1,6 @@
 //! Command-line flags, each with an environment variable fallback.
 
-use clap::Parser;
+use clap::{Args, Parser, Subcommand};
 use rapport_domain::config::PortalConfig;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -17,7 +17,12 @@ pub struct Settings {
     #[arg(long, env = "RAPPORT_ADDR", default_value = "127.0.0.1:8080")]
     pub addr: SocketAddr,
     /// SQLite file, created on first run.
-    #[arg(long, env = "RAPPORT_DB", default_value = "data/rapport.sqlite3")]
+    #[arg(
+        long,
+        env = "RAPPORT_DB",
+        default_value = "data/rapport.sqlite3",
+        global = true
+    )]
     pub db: PathBuf,
     /// The built portal (Trunk's output) to serve beside the API.
     #[arg(long, env = "RAPPORT_DIST", default_value = "dist")]
@@ -29,6 +34,36 @@ pub struct Settings {
     /// Seed the demo customer when the database has no customers.
     #[arg(long, env = "RAPPORT_DEMO_DATA", default_value_t = true, action = clap::ArgAction::Set)]
     pub demo_data: bool,
+    /// Something to do instead of serving.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Tasks the binary runs instead of serving.
+#[derive(Debug, Clone, Subcommand)]
+pub enum Command {
+    /// Replace a customer's history with a generated one (creating the customer if needed).
+    SeedHistory(SeedHistory),
+}
+
+/// `seed-history`: realistic demo history, the same for the same seed.
+#[derive(Debug, Clone, Args)]
+pub struct SeedHistory {
+    /// The customer's e-mail.
+    #[arg(long, default_value = crate::store::demo::DEMO_EMAIL)]
+    pub email: String,
+    /// How many events.
+    #[arg(long, default_value_t = 100_000)]
+    pub events: usize,
+    /// The random seed: the same seed (and `--end`) gives the same history.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// When the history ends, in Unix seconds; now when not given.
+    #[arg(long)]
+    pub end: Option<i64>,
+    /// Password for the customer when they have to be created.
+    #[arg(long, default_value = crate::store::demo::DEMO_PASSWORD)]
+    pub password: String,
 }
 
 /// Reads and checks the configuration the settings name; a mistake stops the server with

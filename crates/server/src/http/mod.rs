@@ -1,5 +1,6 @@
 //! The JSON API under `/api`, one module per feature.
 
+pub mod history;
 pub mod preferences;
 pub mod profile;
 pub mod session;
@@ -15,5 +16,6 @@ pub fn router() -> Router<AppState> {
         .merge(session::router())
         .merge(profile::router())
         .merge(preferences::router())
+        .merge(history::router())
         .fallback(|| async { AppError::NotFound })
 }

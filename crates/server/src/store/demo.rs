@@ -1,6 +1,6 @@
 //! The demo customer a new database starts with, so the portal can be tried at once.
 
-use super::{StoreError, customers, documents};
+use super::{StoreError, customers, documents, history_demo, now};
 use rapport_domain::{ContactMethod, Profile};
 use rusqlite::Connection;
 
@@ -8,6 +8,11 @@ use rusqlite::Connection;
 pub const DEMO_EMAIL: &str = "demo@rapport.example";
 /// The demo customer's password; shown on the sign-in page in demo mode.
 pub const DEMO_PASSWORD: &str = "demo";
+
+/// How many events the demo customer's history starts with: enough to page, filter and search.
+pub const DEMO_HISTORY_EVENTS: usize = 300;
+/// The seed of the demo customer's history, so every new database shows the same story.
+pub const DEMO_HISTORY_SEED: u64 = 42;
 
 /// Adds the demo customer when there are no customers yet; returns whether it did.
 pub fn seed_if_empty(conn: &mut Connection) -> Result<bool, StoreError> {
@@ -28,6 +33,7 @@ pub fn seed_if_empty(conn: &mut Connection) -> Result<bool, StoreError> {
             preferred_contact: Some(ContactMethod::Email),
         },
     )?;
+    history_demo::seed(&tx, id, DEMO_HISTORY_EVENTS, DEMO_HISTORY_SEED, now())?;
     tx.commit()?;
     tracing::info!("created the demo customer {DEMO_EMAIL} (password \"{DEMO_PASSWORD}\")");
     Ok(true)

@@ -7,6 +7,8 @@
 pub mod customers;
 pub mod demo;
 pub mod documents;
+pub mod history;
+pub mod history_demo;
 
 use rusqlite::Connection;
 use std::path::Path;
@@ -67,6 +69,7 @@ const MIGRATIONS: &[&str] = &[
         updated_at  INTEGER NOT NULL
     );
 ",
+    history::MIGRATION,
 ];
 
 /// The database handle shared by all requests.
