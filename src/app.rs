@@ -146,7 +146,7 @@ fn confirm_leaving(unsaved: UnsavedChanges, i18n: I18nContext<Locale>) {
         }
         let leave = web_sys::window()
             .and_then(|w| {
-                w.confirm_with_message(&t_string!(i18n, editor.leave_unsaved))
+                w.confirm_with_message(t_string!(i18n, editor.leave_unsaved))
                     .ok()
             })
             .unwrap_or(true);

@@ -75,7 +75,6 @@ pub fn ContactControls(
     let rows = grid
         .topics
         .iter()
-        .cloned()
         .map(|topic| {
             let purpose = cx.config.purpose(&topic.purpose).cloned();
             let needs_consent = purpose.as_ref().is_some_and(|p| p.needs_consent());
@@ -166,7 +165,7 @@ pub fn ContactControls(
                             }
                         />
                         <p class="problem" id="pause-until-error">
-                            {move || needs_date.get().then(|| t!(i18n, preferences.pause_needs_date))}
+                            {move || needs_date.get().then_some(t!(i18n, preferences.pause_needs_date))}
                         </p>
                     </div>
                 </Show>
