@@ -37,6 +37,9 @@ fn mount(backend_url: &'static str, locale: Locale) -> web_sys::HtmlElement {
         provide_context(Session {
             signed_in: RwSignal::new(true),
         });
+        provide_context(
+            PortalConfig::from_json(include_str!("../public/config.json"), &["en", "sv"]).unwrap(),
+        );
         view! {
             <I18nContextProvider>
                 {
