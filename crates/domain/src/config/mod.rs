@@ -17,6 +17,7 @@ use std::fmt;
 
 /// The whole configuration file (`public/config.json`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PortalConfig {
     /// Where the customer's data lives.
@@ -47,6 +48,7 @@ pub struct PortalConfig {
 
 /// Credentials printed on the sign-in page of a demonstration site.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DemoAccount {
     /// The demo customer's e-mail.
@@ -61,6 +63,7 @@ fn default_base_path() -> String {
 
 /// Which backend the portal talks to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct BackendConfig {
     /// Base URL of the JSON API: absolute (`https://api.example.com/rapport`) or a path on

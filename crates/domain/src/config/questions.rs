@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 
 /// Text in every configured language: `{ "en": "Interests", "sv": "Intressen" }`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[serde(transparent)]
 pub struct Localized(pub BTreeMap<String, String>);
 
@@ -29,6 +30,7 @@ impl Localized {
 
 /// Why the business may use a datum (GDPR Art. 6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum LegalBasis {
     /// The customer's consent, which they can withdraw.
@@ -43,6 +45,7 @@ pub enum LegalBasis {
 
 /// A purpose data is used for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Purpose {
     /// Stable identifier, referred to by checklists and topics.
@@ -67,6 +70,7 @@ impl Purpose {
 
 /// One choice or several.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Choice {
     /// Radio buttons: at most one item.
@@ -77,6 +81,7 @@ pub enum Choice {
 
 /// A checklist: a group of items the customer picks from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Checklist {
     /// Stable identifier; answers are stored under it.
@@ -104,6 +109,7 @@ pub struct Checklist {
 
 /// One item of a checklist.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ChecklistItem {
     /// Stable identifier, unique within its checklist.
@@ -117,6 +123,7 @@ pub struct ChecklistItem {
 
 /// A channel the business can contact customers through.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Channel {
     /// E-mail.
@@ -147,6 +154,7 @@ impl Channel {
 
 /// How often the customer wants to hear from the business on a channel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Frequency {
     /// Every day at most.
@@ -180,6 +188,7 @@ impl Frequency {
 
 /// A subject the business writes about.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Topic {
     /// Stable identifier.
@@ -195,6 +204,7 @@ pub struct Topic {
 
 /// The contact grid: topics x channels, with a frequency per channel.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ContactConfig {
     /// Channels offered, in column order.
