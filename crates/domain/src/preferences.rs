@@ -253,6 +253,35 @@ impl Preferences {
         problems
     }
 
+    /// The document without what the configuration no longer offers (a checklist, item,
+    /// topic, channel or frequency the business has since removed), which could otherwise
+    /// never be saved again. The portal shows what was dropped in the change review.
+    #[must_use]
+    pub fn within(&self, config: &PortalConfig) -> Preferences {
+        let mut kept = self.clone();
+        kept.answers.retain(|id, _| config.checklist(id).is_some());
+        for (id, answer) in &mut kept.answers {
+            if let Some(list) = config.checklist(id) {
+                answer
+                    .chosen
+                    .retain(|item| list.items.iter().any(|i| &i.id == item));
+            }
+        }
+        match &config.contact {
+            None => kept.contact = ContactChoices::default(),
+            Some(grid) => {
+                kept.contact.subscriptions.retain(|cell| {
+                    grid.channels.contains(&cell.channel)
+                        && grid.topics.iter().any(|t| t.id == cell.topic)
+                });
+                kept.contact.frequencies.retain(|channel, frequency| {
+                    grid.channels.contains(channel) && grid.frequencies.contains(frequency)
+                });
+            }
+        }
+        kept
+    }
+
     /// The same document without empty answers, as it should be stored and compared.
     #[must_use]
     pub fn normalized(&self) -> Preferences {
@@ -394,6 +423,29 @@ mod tests {
                 ("contact.paused_until".into(), "bad_date"),
             ]
         );
+    }
+
+    #[test]
+    fn what_the_configuration_no_longer_offers_is_dropped() {
+        let mut prefs = with_answer("interests", answer(&["golf", "curling"]));
+        prefs.answers.insert("shoe_size".into(), answer(&["42"]));
+        prefs.contact.set_subscribed("offers", Channel::Email, true);
+        prefs.contact.set_subscribed("gossip", Channel::Email, true);
+        prefs
+            .contact
+            .frequencies
+            .insert(Channel::Email, Frequency::Daily);
+        let kept = prefs.within(&config());
+        assert_eq!(codes(&kept), vec![]);
+        assert_eq!(
+            kept.answers["interests"].chosen.iter().collect::<Vec<_>>(),
+            vec!["golf"]
+        );
+        assert!(!kept.answers.contains_key("shoe_size"));
+        assert!(kept.contact.is_subscribed("offers", Channel::Email));
+        assert_eq!(kept.contact.subscriptions.len(), 1);
+        assert!(kept.contact.frequencies.is_empty());
+        assert_eq!(kept.within(&config()), kept, "idempotent");
     }
 
     #[test]

@@ -36,6 +36,12 @@ pub fn PreferencesForm(initial: Versioned<Preferences>) -> impl IntoView {
     let config = expect_context::<PortalConfig>();
     let editor = Editor::new("preferences", initial, save);
     let draft = editor.draft;
+    // Answers to questions the business has since removed could never be saved: drop them
+    // here, where the change review shows the customer what goes.
+    let offered = draft.with_untracked(|d| d.within(&config));
+    if draft.with_untracked(|d| *d != offered) {
+        draft.set(offered);
+    }
     let pausing = RwSignal::new(draft.with_untracked(|d| d.contact.paused_until.is_some()));
     let submitted = RwSignal::new(false);
     let cx = Cx {
