@@ -2,3 +2,4 @@
 
 pub mod backend_error;
 pub mod field;
+pub mod loading;

@@ -5,7 +5,7 @@ mod common;
 use common::{error_of, start, start_with};
 use rapport_domain::api::ConflictBody;
 use rapport_domain::{ContactMethod, Profile, Versioned};
-use rapport_server::store::{Store, customers, demo, documents};
+use rapport_server::store::{Store, demo, documents};
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -177,24 +177,7 @@ async fn invalid_fields_are_refused_naming_the_field() {
 #[tokio::test]
 async fn a_customer_reaches_only_their_own_profile() {
     let server = start().await;
-    server
-        .store
-        .call(|conn| {
-            let hash = customers::hash_password("other-secret")?;
-            let id = customers::create(conn, "bo@example.se", &hash)?;
-            documents::create(
-                conn,
-                id,
-                &Profile {
-                    name: "Bo".into(),
-                    email: "bo@example.se".into(),
-                    ..Profile::default()
-                },
-            )
-        })
-        .await
-        .unwrap();
-    let bo = server.sign_in("bo@example.se", "other-secret").await;
+    let bo = server.other_customer("Bo", "bo@example.se").await;
     let astrid = server.demo().await;
 
     let seen_by_bo: Versioned<Profile> = server.get_profile(&bo).await.json().await.unwrap();

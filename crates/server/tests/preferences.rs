@@ -5,7 +5,6 @@ mod common;
 use common::{error_of, start};
 use rapport_domain::api::ConflictBody;
 use rapport_domain::{Preferences, Versioned};
-use rapport_server::store::{customers, documents};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -185,17 +184,8 @@ async fn what_the_configuration_does_not_allow_is_refused_naming_it() {
 #[tokio::test]
 async fn a_customer_reaches_only_their_own_preferences() {
     let server = start().await;
-    server
-        .store
-        .call(|conn| {
-            let hash = customers::hash_password("other-secret")?;
-            let id = customers::create(conn, "bo@example.se", &hash)?;
-            documents::create(conn, id, &rapport_domain::Profile::default())
-        })
-        .await
-        .unwrap();
     let astrid = server.demo().await;
-    let bo = server.sign_in("bo@example.se", "other-secret").await;
+    let bo = server.other_customer("Bo", "bo@example.se").await;
     assert_eq!(
         put(&server, &bo, "\"1\"", choices(&["golf"]))
             .await

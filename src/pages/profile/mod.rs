@@ -4,45 +4,20 @@ mod form;
 
 pub use form::ProfileForm;
 
-use crate::backend::{Backend, BackendError};
-use crate::components::backend_error::BackendErrorText;
+use crate::components::loading::LoadThen;
 use crate::i18n::*;
-use crate::session::Session;
 use leptos::prelude::*;
 
 /// `/profile`.
 #[component]
 pub fn ProfilePage() -> impl IntoView {
     let i18n = use_i18n();
-    let backend = expect_context::<Backend>();
-    let session = expect_context::<Session>();
-    let profile = LocalResource::new(move || {
-        let backend = backend.clone();
-        async move { backend.load_profile().await }
-    });
-
     view! {
         <h1>{t!(i18n, profile.title)}</h1>
         <p>{t!(i18n, profile.intro)}</p>
-        <Suspense fallback=move || view! { <p role="status">{t!(i18n, app.loading)}</p> }>
-            {move || Suspend::new(async move {
-                match profile.await {
-                    Ok(loaded) => view! { <ProfileForm initial=loaded /> }.into_any(),
-                    Err(BackendError::SignedOut) => {
-                        session.expired();
-                        ().into_any()
-                    }
-                    Err(error) => view! {
-                        <div class="card" role="alert">
-                            <p>{t!(i18n, error.load_failed)} " " <BackendErrorText error=error /></p>
-                            <button type="button" on:click=move |_| profile.refetch()>
-                                {t!(i18n, profile.retry)}
-                            </button>
-                        </div>
-                    }
-                    .into_any(),
-                }
-            })}
-        </Suspense>
+        <LoadThen
+            load=|backend| backend.load_profile()
+            render=|initial| view! { <ProfileForm initial=initial /> }.into_any()
+        />
     }
 }

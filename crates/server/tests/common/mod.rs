@@ -1,9 +1,10 @@
 //! A reference backend on a real socket over a temporary SQLite file, for the API tests.
 #![allow(dead_code)] // each test file uses its own part of the helper
 
+use rapport_domain::Profile;
 use rapport_domain::api::{ErrorBody, SignInResponse};
 use rapport_domain::config::PortalConfig;
-use rapport_server::store::{Store, demo};
+use rapport_server::store::{Store, customers, demo, documents};
 use rapport_server::{AppState, app, settings};
 use reqwest::StatusCode;
 use serde_json::json;
@@ -63,10 +64,12 @@ pub async fn start() -> TestServer {
 }
 
 impl TestServer {
+    /// The URL of an API path.
     pub fn url(&self, path: &str) -> String {
         format!("{}/api{path}", self.base)
     }
 
+    /// Signs in; returns the bearer token.
     pub async fn sign_in(&self, email: &str, password: &str) -> String {
         let response = reqwest::Client::new()
             .post(self.url("/session"))
@@ -78,10 +81,31 @@ impl TestServer {
         response.json::<SignInResponse>().await.unwrap().token
     }
 
+    /// Adds a second customer, named `name`, and signs them in; returns their token.
+    pub async fn other_customer(&self, name: &str, email: &str) -> String {
+        let (name, address) = (name.to_owned(), email.to_owned());
+        self.store
+            .call(move |conn| {
+                let hash = customers::hash_password("other-secret")?;
+                let id = customers::create(conn, &address, &hash)?;
+                let profile = Profile {
+                    name,
+                    email: address,
+                    ..Profile::default()
+                };
+                documents::create(conn, id, &profile)
+            })
+            .await
+            .unwrap();
+        self.sign_in(email, "other-secret").await
+    }
+
+    /// Signs in as the demo customer.
     pub async fn demo(&self) -> String {
         self.sign_in(demo::DEMO_EMAIL, demo::DEMO_PASSWORD).await
     }
 
+    /// `GET /me/profile`.
     pub async fn get_profile(&self, token: &str) -> reqwest::Response {
         reqwest::Client::new()
             .get(self.url("/me/profile"))
@@ -91,6 +115,7 @@ impl TestServer {
             .unwrap()
     }
 
+    /// `PUT /me/profile`, with `If-Match` when given.
     pub async fn put_profile(
         &self,
         token: &str,
