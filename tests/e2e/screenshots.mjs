@@ -13,19 +13,41 @@ const signIn = await fetch(`${base}/api/session`, {
   headers: { 'content-type': 'application/json' },
   body: JSON.stringify({ email: 'demo@rapport.example', password: 'demo' }),
 });
-const { token } = await signIn.json();
+const { token, subject } = await signIn.json();
 
-for (const [name, viewport, locale] of [
-  ['profile', { width: 1100, height: 900 }, 'en-GB'],
-  ['profile-sv-phone', { width: 390, height: 1000 }, 'sv-SE'],
-]) {
-  const context = await browser.newContext({ viewport, locale, deviceScaleFactor: 1 });
-  await context.addInitScript((t) => localStorage.setItem('rapport.session', t), token);
+const desktop = { width: 1100, height: 900 };
+const phone = { width: 390, height: 844 };
+const shots = [
+  { name: 'profile', path: '/profile', viewport: desktop, locale: 'en-GB', ready: '#profile-name' },
+  { name: 'profile-sv-phone', path: '/profile', viewport: phone, locale: 'sv-SE', ready: '#profile-name' },
+  { name: 'preferences', path: '/preferences', viewport: desktop, locale: 'en-GB', ready: '#contact-title', act: choose },
+  { name: 'preferences-sv-phone', path: '/preferences', viewport: phone, locale: 'sv-SE', ready: '#contact-title', act: choose },
+];
+
+/** A few choices, so the page shows ticked items and the review of changes. */
+async function choose(page) {
+  await page.locator('#checklist-interests-golf').check();
+  await page.locator('#checklist-interests-cooking').check();
+  await page.locator('#cell-offers-email').check();
+  await page.locator('#frequency-email').selectOption('weekly');
+  await page.locator('details.review summary').click();
+}
+
+for (const shot of shots) {
+  const context = await browser.newContext({ viewport: shot.viewport, locale: shot.locale, deviceScaleFactor: 1 });
+  await context.addInitScript(([t, s]) => {
+    localStorage.setItem('rapport.session', t);
+    localStorage.setItem('rapport.subject', s);
+  }, [token, subject]);
   const page = await context.newPage();
-  await page.goto(`${base}/profile`);
-  await page.locator('#profile-name').waitFor();
+  await page.goto(`${base}${shot.path}`);
+  await page.locator(shot.ready).waitFor();
+  if (shot.act) await shot.act(page);
+  // The whole page in one viewport, so sticky parts sit where a customer would see them last.
+  const height = await page.evaluate(() => document.documentElement.scrollHeight);
+  await page.setViewportSize({ width: shot.viewport.width, height });
   await page.waitForTimeout(200);
-  await page.screenshot({ path: `${out}${name}.png`, fullPage: true });
+  await page.screenshot({ path: `${out}${shot.name}.png` });
   await context.close();
 }
 await browser.close();
