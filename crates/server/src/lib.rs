@@ -59,6 +59,12 @@ pub async fn run(settings: Settings) -> Result<(), Box<dyn std::error::Error>> {
         None => {}
     }
     let config = Arc::new(settings::load_config(&settings)?);
+    // The catalog holds every consent screen from the moment it can be shown, so a text that
+    // is replaced before anyone decides on it is still on record.
+    let screens = rapport_domain::consent::ScreenText::all(&config);
+    store
+        .call(move |conn| store::consent::register_screens(conn, &screens))
+        .await?;
     let dist = settings.dist.exists().then_some(settings.dist.as_path());
     if dist.is_none() {
         tracing::warn!(
