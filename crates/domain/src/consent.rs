@@ -653,7 +653,8 @@ mod tests {
     #[test]
     fn each_wrong_field_is_named() {
         let config = config();
-        let cases: Vec<(fn(&mut RecordConsent), &str, &str)> = vec![
+        type Case = (fn(&mut RecordConsent), &'static str, &'static str);
+        let cases: Vec<Case> = vec![
             (|r| r.purpose = "nope".into(), "purpose", "unknown_purpose"),
             (
                 |r| r.purpose = "service".into(),
