@@ -387,6 +387,7 @@ async fn sqlite_itself_refuses_to_update_or_delete_ledger_entries() {
         "DELETE FROM consent_ledger WHERE seq = 1",
         "DELETE FROM consent_ledger",
         "UPDATE consent_screens SET policy = 'other'",
+        "UPDATE consent_user_agents SET user_agent = 'other'",
         "DELETE FROM consent_screens",
     ] {
         let error = server
@@ -436,6 +437,30 @@ async fn verification_names_the_entry_altered_directly_in_sqlite() {
     assert!(!report.intact);
     assert_eq!(report.first_broken, Some(2));
     assert!(report.summary.contains("entry 2"), "{}", report.summary);
+}
+
+#[tokio::test]
+async fn verification_names_the_entry_whose_kept_user_agent_was_altered() {
+    let server = start().await;
+    let demo = server.demo().await;
+    let officer = server.officer().await;
+    for _ in 0..3 {
+        record(&server, &demo, "marketing", "given", "en").await;
+    }
+    server
+        .store
+        .call(|conn| {
+            conn.execute_batch(
+                "DROP TRIGGER consent_user_agents_no_update;
+                 UPDATE consent_user_agents SET user_agent = 'Forged/1.0' WHERE seq = 3;",
+            )
+            .map_err(rapport_server::store::StoreError::from)
+        })
+        .await
+        .unwrap();
+    let report = verify(&server, &officer).await;
+    assert_eq!((report.intact, report.first_broken), (false, Some(3)));
+    assert!(report.summary.contains("user agent"), "{}", report.summary);
 }
 
 #[tokio::test]

@@ -203,14 +203,32 @@ async fn customer_at(
     }))
 }
 
-/// Reads the whole ledger in order and checks every link.
+/// Reads the whole ledger in order and checks every link, then the user agents still kept
+/// beside it against their salted hashes.
 async fn verify(
     State(state): State<AppState>,
     _officer: Officer,
 ) -> Result<Json<ChainReport>, AppError> {
-    let entries = state
+    let (entries, agent_mismatch) = state
         .store
-        .call(move |conn| consent::entries(conn, &LedgerFilter::default()).map_err(AppError::from))
+        .call(move |conn| {
+            let tx = conn.transaction()?;
+            let entries = consent::entries(&tx, &LedgerFilter::default())?;
+            let mismatch = consent::first_user_agent_mismatch(&tx)?;
+            tx.commit()?;
+            Ok::<_, AppError>((entries, mismatch))
+        })
         .await?;
-    Ok(Json(verify_chain(&entries)))
+    let mut report = verify_chain(&entries);
+    if let Some(seq) = agent_mismatch
+        && report.first_broken.is_none_or(|broken| seq < broken)
+    {
+        report.intact = false;
+        report.first_broken = Some(seq);
+        report.summary = format!(
+            "{} entries, chain broken at entry {seq}: the user agent kept for it does not match its hash",
+            report.entries
+        );
+    }
+    Ok(Json(report))
 }

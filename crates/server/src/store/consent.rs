@@ -87,6 +87,9 @@ pub const MIGRATION: &str = r"
     CREATE TRIGGER consent_ledger_no_delete BEFORE DELETE ON consent_ledger BEGIN
         SELECT RAISE(ABORT, 'the consent ledger is append-only');
     END;
+    CREATE TRIGGER consent_user_agents_no_update BEFORE UPDATE ON consent_user_agents BEGIN
+        SELECT RAISE(ABORT, 'recorded user agents are append-only: erased, never changed');
+    END;
     CREATE TRIGGER consent_screens_no_update BEFORE UPDATE ON consent_screens BEGIN
         SELECT RAISE(ABORT, 'the consent screen catalog is append-only');
     END;
@@ -343,6 +346,26 @@ pub fn entries(conn: &Connection, filter: &LedgerFilter) -> Result<Vec<LedgerEnt
     let mut statement = conn.prepare(&sql)?;
     let rows = statement.query_map(params_from_iter(args), entry_of)?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// The first entry whose kept user agent does not hash, with its salt, to the entry's
+/// `user_agent_sha256`: the raw user agent sits outside the chain (so it can be erased), and
+/// this check extends the chain's protection to it while it exists.
+pub fn first_user_agent_mismatch(conn: &Connection) -> Result<Option<i64>, StoreError> {
+    let mut statement = conn.prepare(
+        "SELECT u.seq, u.salt, u.user_agent, l.user_agent_sha256
+         FROM consent_user_agents AS u JOIN consent_ledger AS l ON l.seq = u.seq
+         ORDER BY u.seq",
+    )?;
+    let mut rows = statement.query([])?;
+    while let Some(row) = rows.next()? {
+        let (seq, salt, agent, hash): (i64, String, String, String) =
+            (row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?);
+        if user_agent_sha256(&salt, &agent) != hash {
+            return Ok(Some(seq));
+        }
+    }
+    Ok(None)
 }
 
 /// For each purpose a customer (by pseudonym) decided on before `before` (Unix seconds), the
