@@ -695,7 +695,7 @@ pub fn csv_record(event: &HistoryEvent) -> String {
     line
 }
 
-fn csv_text(text: &str) -> String {
+pub(crate) fn csv_text(text: &str) -> String {
     if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{text}")
     } else {
@@ -703,7 +703,7 @@ fn csv_text(text: &str) -> String {
     }
 }
 
-fn csv_quote(field: &str) -> String {
+pub(crate) fn csv_quote(field: &str) -> String {
     if field.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", field.replace('"', "\"\""))
     } else {

@@ -8,6 +8,7 @@
 
 pub mod api;
 pub mod config;
+pub mod consent;
 pub mod draft;
 pub mod fields;
 pub mod history;

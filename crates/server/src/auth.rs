@@ -1,11 +1,17 @@
 //! Who is asking: the bearer token in `Authorization` names a session, the session a customer.
 //!
 //! Handlers take [`Me`] and so can only ever reach the signed-in customer's own rows; no
-//! customer id travels in a URL or body where a customer could change it.
+//! customer id travels in a URL or body where a customer could change it. Audit handlers take
+//! [`Officer`] instead.
+//!
+//! The two roles do not overlap: a privacy officer has no "me" data (no profile, consents or
+//! history of their own), so every `/me` endpoint answers them 403 rather than quietly
+//! creating customer records for an auditor; and a customer gets 403 from every audit
+//! endpoint. Without a session both answer 401.
 
 use crate::AppState;
 use crate::error::AppError;
-use crate::store::customers;
+use crate::store::customers::{self, Role};
 use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
@@ -45,13 +51,44 @@ impl FromRequestParts<AppState> for Me {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let BearerToken(token) = BearerToken::from_request_parts(parts, state).await?;
-        let customer = state
-            .store
-            .call(move |conn| customers::session_customer(conn, &token).map_err(AppError::from))
-            .await?;
-        customer
-            .map(|customer| Me { customer })
-            .ok_or(AppError::Unauthorized)
+        match account(parts, state).await? {
+            (customer, Role::Customer) => Ok(Me { customer }),
+            (_, Role::PrivacyOfficer) => Err(AppError::Forbidden(
+                "a privacy officer account has no customer data; sign in as a customer",
+            )),
+        }
     }
+}
+
+/// The signed-in privacy officer: the only way into `/api/audit`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Officer {
+    /// Their account id.
+    pub account: i64,
+}
+
+impl FromRequestParts<AppState> for Officer {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        match account(parts, state).await? {
+            (account, Role::PrivacyOfficer) => Ok(Officer { account }),
+            (_, Role::Customer) => Err(AppError::Forbidden(
+                "the audit is for privacy officers only",
+            )),
+        }
+    }
+}
+
+/// The account behind the request's live session, with its role; 401 without one.
+async fn account(parts: &mut Parts, state: &AppState) -> Result<(i64, Role), AppError> {
+    let BearerToken(token) = BearerToken::from_request_parts(parts, state).await?;
+    state
+        .store
+        .call(move |conn| customers::session_account(conn, &token).map_err(AppError::from))
+        .await?
+        .ok_or(AppError::Unauthorized)
 }

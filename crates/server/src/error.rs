@@ -18,6 +18,9 @@ pub enum AppError {
     /// 401: e-mail and password do not match.
     #[error("e-mail or password is wrong")]
     BadCredentials,
+    /// 403: signed in, but this account's role may not do this; the text says which role may.
+    #[error("{0}")]
+    Forbidden(&'static str),
     /// 404: no such resource.
     #[error("not found")]
     NotFound,
@@ -67,6 +70,7 @@ impl IntoResponse for AppError {
         let (status, code, field) = match &self {
             Self::Unauthorized => (StatusCode::UNAUTHORIZED, codes::UNAUTHORIZED, None),
             Self::BadCredentials => (StatusCode::UNAUTHORIZED, codes::BAD_CREDENTIALS, None),
+            Self::Forbidden(_) => (StatusCode::FORBIDDEN, codes::FORBIDDEN, None),
             Self::NotFound => (StatusCode::NOT_FOUND, codes::NOT_FOUND, None),
             Self::BadRequest { field, .. } => {
                 (StatusCode::BAD_REQUEST, codes::BAD_REQUEST, field.clone())

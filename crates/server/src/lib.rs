@@ -53,10 +53,18 @@ pub async fn run(settings: Settings) -> Result<(), Box<dyn std::error::Error>> {
     if settings.demo_data {
         store.call(store::demo::seed_if_empty).await?;
     }
-    if let Some(Command::SeedHistory(args)) = settings.command {
-        return seed_history(&store, args).await;
+    match settings.command {
+        Some(Command::SeedHistory(args)) => return seed_history(&store, args).await,
+        Some(Command::Erase(args)) => return erase(&store, args).await,
+        None => {}
     }
     let config = Arc::new(settings::load_config(&settings)?);
+    // The catalog holds every consent screen from the moment it can be shown, so a text that
+    // is replaced before anyone decides on it is still on record.
+    let screens = rapport_domain::consent::ScreenText::all(&config);
+    store
+        .call(move |conn| store::consent::register_screens(conn, &screens))
+        .await?;
     let dist = settings.dist.exists().then_some(settings.dist.as_path());
     if dist.is_none() {
         tracing::warn!(
@@ -112,5 +120,32 @@ async fn seed_history(
         "seeded {events} events (seed {seed}) for {email} in {:.1} s",
         started.elapsed().as_secs_f64()
     );
+    Ok(())
+}
+
+/// `erase`: carries out the open erasure requests (or the one named), or refuses one.
+async fn erase(store: &Store, args: settings::Erase) -> Result<(), Box<dyn std::error::Error>> {
+    use store::requests;
+    if let (Some(id), Some(reason)) = (args.request, args.refuse.clone()) {
+        if reason.trim().is_empty() {
+            return Err("--refuse needs a reason the customer can read".into());
+        }
+        store
+            .call(move |conn| requests::refuse(conn, id, &reason))
+            .await?;
+        tracing::info!("refused erasure request {id}");
+        return Ok(());
+    }
+    let ids = match args.request {
+        Some(id) => vec![id],
+        None => store.call(|conn| requests::open_ids(conn)).await?,
+    };
+    if ids.is_empty() {
+        tracing::info!("no open erasure requests");
+    }
+    for id in ids {
+        store.call(move |conn| requests::erase(conn, id)).await?;
+        tracing::info!("erasure request {id} done");
+    }
     Ok(())
 }

@@ -44,6 +44,24 @@ pub struct Settings {
 pub enum Command {
     /// Replace a customer's history with a generated one (creating the customer if needed).
     SeedHistory(SeedHistory),
+    /// Carry out (or refuse) customers' erasure requests.
+    Erase(Erase),
+}
+
+/// `erase`: carries out open erasure requests, or refuses one with a reason.
+///
+/// Erasure deletes the customer's profile, preferences, history, sessions and sign-in, and
+/// the link from their consent ledger pseudonym to them; the ledger entries stay, so the
+/// chain still verifies (see `store::consent`).
+#[derive(Debug, Clone, Args)]
+pub struct Erase {
+    /// The request to act on; every open request when not given.
+    #[arg(long)]
+    pub request: Option<i64>,
+    /// Refuse the request (`--request` is then required) with this reason, shown to the
+    /// customer, instead of carrying it out.
+    #[arg(long, requires = "request")]
+    pub refuse: Option<String>,
 }
 
 /// `seed-history`: realistic demo history, the same for the same seed.

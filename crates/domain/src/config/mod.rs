@@ -133,6 +133,8 @@ pub enum ConfigIssue {
     },
     /// A purpose version of 0; versions start at 1.
     VersionZero,
+    /// A purpose marked `required` whose legal basis is consent.
+    RequiredConsent,
     /// A checklist without items.
     NoItems,
     /// `max_choices` on a single-choice checklist.
@@ -206,6 +208,10 @@ impl fmt::Display for ConfigIssue {
                 known.join(", ")
             ),
             Self::VersionZero => write!(f, "versions start at 1"),
+            Self::RequiredConsent => write!(
+                f,
+                "a purpose based on consent cannot be required, as consent must be freely given; set \"required\": false or give it another legal_basis"
+            ),
             Self::NoItems => write!(f, "a checklist needs at least one item"),
             Self::MaxOnSingle => write!(
                 f,
@@ -388,9 +394,10 @@ mod tests {
             "theme": { "accent": "#0b6e4f", "radius": "6px" },
             "purposes": [
                 { "id": "marketing", "title": text("Marketing"), "description": text("Offers"),
-                  "legal_basis": "consent", "version": 1 },
+                  "policy": text("We send offers."), "legal_basis": "consent", "version": 1 },
                 { "id": "service", "title": text("Service"), "description": text("Orders"),
-                  "legal_basis": "contract", "version": 2 }
+                  "policy": text("We handle orders."), "legal_basis": "contract", "version": 2,
+                  "required": true }
             ],
             "checklists": [
                 { "id": "interests", "label": text("Interests"), "why_we_ask": text("To suggest"),
@@ -498,6 +505,25 @@ mod tests {
             (
                 with(&["theme", "font"], json!("url(https://x/f.woff)")),
                 "theme.font: \"url(",
+            ),
+            (
+                with(&["purposes", "0", "policy", "sv"], json!("  ")),
+                "purposes[0].policy.sv: is empty",
+            ),
+            (
+                with(
+                    &["purposes", "1", "policy"],
+                    json!({ "en": "We handle orders." }),
+                ),
+                "purposes[1].policy: has no \"sv\" text",
+            ),
+            (
+                with(&["purposes", "1", "policy"], json!(null)),
+                "purposes[1].policy: invalid type: null",
+            ),
+            (
+                with(&["purposes", "0", "required"], json!(true)),
+                "purposes[0].required: a purpose based on consent cannot be required",
             ),
             (
                 with(&["langauges"], json!(["en"])),

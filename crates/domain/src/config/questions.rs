@@ -56,8 +56,16 @@ pub struct Purpose {
     pub description: Localized,
     /// The legal basis; `consent` means the customer must agree first.
     pub legal_basis: LegalBasis,
+    /// The policy text customers read before deciding, per language. Together with the title
+    /// and description it is the exact text a consent screen shows, whose SHA-256 the consent
+    /// ledger keeps (see [`crate::consent::shown_text`]).
+    pub policy: Localized,
     /// Version of the purpose's text; a new version asks customers again.
     pub version: u32,
+    /// Whether the service cannot be given without this purpose (a contract or a legal
+    /// obligation); such a purpose is shown but not offered as a choice.
+    #[serde(default)]
+    pub required: bool,
 }
 
 impl Purpose {
@@ -248,8 +256,19 @@ pub(super) fn check(
             languages,
             &mut report,
         );
+        check_text(
+            &purpose.policy,
+            &format!("{at}.policy"),
+            languages,
+            &mut report,
+        );
         if purpose.version == 0 {
             report(format!("{at}.version"), ConfigIssue::VersionZero);
+        }
+        // Consent must be freely given: a purpose the service cannot do without rests on
+        // another legal basis, and a required "consent" would be a choice with one answer.
+        if purpose.required && purpose.needs_consent() {
+            report(format!("{at}.required"), ConfigIssue::RequiredConsent);
         }
     }
 

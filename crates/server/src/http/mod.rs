@@ -1,8 +1,11 @@
 //! The JSON API under `/api`, one module per feature.
 
+pub mod audit;
+pub mod consent;
 pub mod history;
 pub mod preferences;
 pub mod profile;
+pub mod requests;
 pub mod session;
 pub mod versioned;
 
@@ -17,5 +20,8 @@ pub fn router() -> Router<AppState> {
         .merge(profile::router())
         .merge(preferences::router())
         .merge(history::router())
+        .merge(consent::router())
+        .merge(requests::router())
+        .merge(audit::router())
         .fallback(|| async { AppError::NotFound })
 }

@@ -9,6 +9,33 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use rusqlite::{Connection, OptionalExtension, params};
 use sha2::{Digest, Sha256};
 
+/// Adds each account's role. Existing accounts are customers; officers are made on purpose
+/// (the demo seed, or an operator), never through the API.
+pub const ROLE_MIGRATION: &str = r"
+    ALTER TABLE customers ADD COLUMN role TEXT NOT NULL DEFAULT 'customer'
+        CHECK (role IN ('customer', 'privacy_officer'));
+";
+
+/// What an account may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// Sees and changes only their own data, under `/api/me`.
+    Customer,
+    /// Audits consent under `/api/audit`; has no customer data of their own.
+    PrivacyOfficer,
+}
+
+impl Role {
+    /// The word stored in `customers.role`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Customer => "customer",
+            Self::PrivacyOfficer => "privacy_officer",
+        }
+    }
+}
+
 /// How long a session lasts.
 pub const SESSION_SECONDS: u64 = 12 * 60 * 60;
 
@@ -76,6 +103,48 @@ pub fn session_customer(conn: &Connection, token: &str) -> Result<Option<i64>, S
         .query_row(
             "SELECT customer_id FROM sessions WHERE token_hash = ?1 AND expires_at > ?2",
             params![token_hash(token), now()],
+            |row| row.get(0),
+        )
+        .optional()?)
+}
+
+/// The account a live session token belongs to, with its role.
+pub fn session_account(conn: &Connection, token: &str) -> Result<Option<(i64, Role)>, StoreError> {
+    Ok(conn
+        .query_row(
+            "SELECT c.id, c.role FROM sessions AS s JOIN customers AS c ON c.id = s.customer_id
+             WHERE s.token_hash = ?1 AND s.expires_at > ?2",
+            params![token_hash(token), now()],
+            |row| {
+                let role: String = row.get(1)?;
+                Ok((
+                    row.get(0)?,
+                    if role == Role::PrivacyOfficer.as_str() {
+                        Role::PrivacyOfficer
+                    } else {
+                        Role::Customer
+                    },
+                ))
+            },
+        )
+        .optional()?)
+}
+
+/// Gives an account a role.
+pub fn set_role(conn: &Connection, customer: i64, role: Role) -> Result<(), StoreError> {
+    conn.execute(
+        "UPDATE customers SET role = ?1 WHERE id = ?2",
+        params![role.as_str(), customer],
+    )?;
+    Ok(())
+}
+
+/// The account's sign-in e-mail.
+pub fn email(conn: &Connection, customer: i64) -> Result<Option<String>, StoreError> {
+    Ok(conn
+        .query_row(
+            "SELECT email FROM customers WHERE id = ?1",
+            [customer],
             |row| row.get(0),
         )
         .optional()?)

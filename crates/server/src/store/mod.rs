@@ -4,11 +4,13 @@
 //! one at a time over a single connection: SQLite serialises writers anyway, and one
 //! connection keeps transactions simple.
 
+pub mod consent;
 pub mod customers;
 pub mod demo;
 pub mod documents;
 pub mod history;
 pub mod history_demo;
+pub mod requests;
 
 use rusqlite::Connection;
 use std::path::Path;
@@ -70,6 +72,9 @@ const MIGRATIONS: &[&str] = &[
     );
 ",
     history::MIGRATION,
+    customers::ROLE_MIGRATION,
+    consent::MIGRATION,
+    requests::MIGRATION,
 ];
 
 /// The database handle shared by all requests.

@@ -39,10 +39,25 @@ pub async fn start_with(dist: Option<&Path>) -> TestServer {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&dir.path().join("test.sqlite3")).unwrap();
     store.call(demo::seed_if_empty).await.unwrap();
+    let (base, task) = serve(store.clone(), shipped_config(), dist).await;
+    TestServer {
+        base,
+        store,
+        task,
+        _dir: dir,
+    }
+}
+
+/// Serves `store` under `config` on 127.0.0.1:0; returns the base URL and the server task.
+async fn serve(
+    store: Store,
+    config: PortalConfig,
+    dist: Option<&Path>,
+) -> (String, tokio::task::JoinHandle<()>) {
     let router = app(
         AppState {
-            store: store.clone(),
-            config: Arc::new(shipped_config()),
+            store,
+            config: Arc::new(config),
         },
         dist,
     )
@@ -50,11 +65,25 @@ pub async fn start_with(dist: Option<&Path>) -> TestServer {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let task = tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-    TestServer {
-        base,
-        store,
-        task,
-        _dir: dir,
+    (base, task)
+}
+
+/// A second server over the same database with another configuration (as after the business
+/// edits config.json and restarts); stopped when dropped.
+pub struct OtherServer {
+    pub base: String,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for OtherServer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+impl OtherServer {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}/api{path}", self.base)
     }
 }
 
@@ -70,6 +99,72 @@ impl TestServer {
     }
 
     /// Signs in; returns the bearer token.
+    /// The same database served under `config`.
+    pub async fn with_config(&self, config: PortalConfig) -> OtherServer {
+        let (base, task) = serve(self.store.clone(), config, None).await;
+        OtherServer { base, task }
+    }
+
+    /// Creates a customer with a profile; returns their id.
+    pub async fn add_customer(&self, email: &str, password: &str) -> i64 {
+        let (email, password) = (email.to_owned(), password.to_owned());
+        self.store
+            .call(move |conn| {
+                let hash = rapport_server::store::customers::hash_password(&password)?;
+                let id = rapport_server::store::customers::create(conn, &email, &hash)?;
+                rapport_server::store::documents::create(
+                    conn,
+                    id,
+                    &rapport_domain::Profile {
+                        name: "Bo Ek".into(),
+                        email: email.clone(),
+                        ..rapport_domain::Profile::default()
+                    },
+                )?;
+                Ok::<_, rapport_server::store::StoreError>(id)
+            })
+            .await
+            .unwrap()
+    }
+
+    /// Signs in as the demo privacy officer.
+    pub async fn officer(&self) -> String {
+        self.sign_in(demo::OFFICER_EMAIL, demo::OFFICER_PASSWORD)
+            .await
+    }
+
+    /// GET with a bearer token when one is given.
+    pub async fn get(&self, path: &str, token: Option<&str>) -> reqwest::Response {
+        let mut request = reqwest::Client::new().get(self.url(path));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send().await.unwrap()
+    }
+
+    /// POST of a JSON body with a bearer token, as the browser "RapportTest/1.0".
+    pub async fn post(
+        &self,
+        path: &str,
+        token: &str,
+        body: &serde_json::Value,
+    ) -> reqwest::Response {
+        reqwest::Client::new()
+            .post(self.url(path))
+            .bearer_auth(token)
+            .header("User-Agent", "RapportTest/1.0")
+            .json(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// A consent decision for `purpose` as shown by the shipped configuration in `language`,
+    /// with the correct text hash.
+    pub fn decision(&self, purpose: &str, decision: &str, language: &str) -> serde_json::Value {
+        decision_under(&shipped_config(), purpose, decision, language)
+    }
+
     pub async fn sign_in(&self, email: &str, password: &str) -> String {
         let response = reqwest::Client::new()
             .post(self.url("/session"))
@@ -139,4 +234,24 @@ pub async fn error_of(response: reqwest::Response) -> ErrorBody {
         .json()
         .await
         .expect("an error body in the documented shape")
+}
+
+/// A consent decision for `purpose` as `config` shows it in `language`, correctly hashed.
+pub fn decision_under(
+    config: &PortalConfig,
+    purpose: &str,
+    decision: &str,
+    language: &str,
+) -> serde_json::Value {
+    let purpose = config.purpose(purpose).unwrap();
+    let screen = rapport_domain::consent::ScreenText::of(purpose, language).unwrap();
+    json!({
+        "purpose": purpose.id,
+        "decision": decision,
+        "purpose_version": purpose.version,
+        "language": language,
+        "text_sha256": screen.text_sha256,
+        "screen": "privacy",
+        "portal_build": "0.1.0+test",
+    })
 }

@@ -1,0 +1,392 @@
+//! The customer's side of consent over a real socket: decisions and receipts, refused hashes
+//! and versions, outdated consent after a new purpose version, the data export, erasure
+//! requests, and one customer never reaching another's consent data.
+
+mod common;
+
+use common::{decision_under, error_of, shipped_config, start};
+use rapport_domain::consent::{
+    ConsentDecision, DataExport, ErasureRequest, GENESIS_HASH, LedgerEntry, MyConsents, ScreenText,
+    entry_hash,
+};
+use rapport_domain::history::{
+    ConsentDecision as HistoryDecision, EventDetails, HistoryPage, RequestStatus,
+};
+use reqwest::StatusCode;
+use serde_json::json;
+
+#[tokio::test]
+async fn giving_and_withdrawing_consent_each_give_a_chained_receipt() {
+    let server = start().await;
+    let demo = server.demo().await;
+
+    let response = server
+        .post(
+            "/me/consents",
+            &demo,
+            &server.decision("marketing", "given", "sv"),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let first: LedgerEntry = response.json().await.unwrap();
+    assert_eq!(first.seq, 1);
+    assert_eq!(first.prev_hash, GENESIS_HASH);
+    assert_eq!(first.hash, entry_hash(&first));
+    assert_eq!(first.decision, ConsentDecision::Given);
+    assert_eq!(first.language, "sv");
+    assert_eq!(first.screen, "privacy");
+    assert_eq!(first.portal_build, "0.1.0+test");
+    assert_eq!(first.user_agent.as_deref(), Some("RapportTest/1.0"));
+    let marketing = shipped_config().purpose("marketing").unwrap().clone();
+    assert_eq!(
+        first.text_sha256,
+        ScreenText::of(&marketing, "sv").unwrap().text_sha256
+    );
+
+    let response = server
+        .post(
+            "/me/consents",
+            &demo,
+            &server.decision("marketing", "withdrawn", "en"),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let second: LedgerEntry = response.json().await.unwrap();
+    assert_eq!(second.seq, 2);
+    assert_eq!(second.prev_hash, first.hash);
+    assert_eq!(second.customer_ref, first.customer_ref);
+
+    let mine: MyConsents = server
+        .get("/me/consents", Some(&demo))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(mine.ledger, vec![first, second]);
+    assert_eq!(mine.purposes.len(), shipped_config().purposes.len());
+    let state = mine
+        .purposes
+        .iter()
+        .find(|p| p.purpose == "marketing")
+        .unwrap();
+    assert_eq!(state.decision, Some(ConsentDecision::Withdrawn));
+    assert!(!state.outdated);
+    let untouched = mine
+        .purposes
+        .iter()
+        .find(|p| p.purpose == "personalisation")
+        .unwrap();
+    assert_eq!(untouched.decision, None, "nothing is pre-ticked");
+
+    // Each change is in the customer's history as a consent change.
+    let history: HistoryPage = server
+        .get("/me/history?kind=consent_change", Some(&demo))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let marketing_changes: Vec<HistoryDecision> = history
+        .events
+        .iter()
+        .filter_map(|e| match &e.details {
+            EventDetails::ConsentChange(c) if c.purpose == "marketing" => Some(c.decision),
+            _ => None,
+        })
+        .collect();
+    // Newest first.
+    assert_eq!(
+        marketing_changes,
+        [HistoryDecision::Withdrawn, HistoryDecision::Granted]
+    );
+}
+
+#[tokio::test]
+async fn a_wrong_hash_version_or_label_is_refused_naming_the_field_and_records_nothing() {
+    let server = start().await;
+    let demo = server.demo().await;
+    let good = server.decision("personalisation", "given", "en");
+    let cases = [
+        ("text_sha256", json!("0".repeat(64)), "text_mismatch"),
+        // The Swedish text's hash sent as if the English text had been shown.
+        (
+            "text_sha256",
+            server.decision("personalisation", "given", "sv")["text_sha256"].clone(),
+            "text_mismatch",
+        ),
+        ("purpose_version", json!(0), "outdated_version"),
+        ("purpose_version", json!(2), "unknown_version"),
+        ("purpose", json!("nonsense"), "unknown_purpose"),
+        ("purpose", json!("service"), "consent_not_applicable"),
+        ("language", json!("de"), "unknown_language"),
+        ("screen", json!(""), "bad_screen"),
+        ("portal_build", json!("x\u{7}"), "bad_portal_build"),
+    ];
+    for (field, value, code) in cases {
+        let mut body = good.clone();
+        body[field] = value;
+        let response = server.post("/me/consents", &demo, &body).await;
+        assert_eq!(
+            response.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{field}"
+        );
+        let error = error_of(response).await.error;
+        assert_eq!(
+            (error.code.as_str(), error.field.as_deref()),
+            (code, Some(field))
+        );
+    }
+    let mut body = good.clone();
+    body["decision"] = json!("maybe");
+    let response = server.post("/me/consents", &demo, &body).await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+
+    let mine: MyConsents = server
+        .get("/me/consents", Some(&demo))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(mine.ledger.is_empty());
+}
+
+#[tokio::test]
+async fn a_new_purpose_version_marks_the_old_consent_outdated_and_asks_again() {
+    let server = start().await;
+    let demo = server.demo().await;
+    let response = server
+        .post(
+            "/me/consents",
+            &demo,
+            &server.decision("marketing", "given", "en"),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+
+    // The business publishes version 2 of the marketing text and restarts.
+    let mut config = shipped_config();
+    let marketing = config
+        .purposes
+        .iter_mut()
+        .find(|p| p.id == "marketing")
+        .unwrap();
+    marketing.version = 2;
+    for text in marketing.policy.0.values_mut() {
+        text.push_str(" (2)");
+    }
+    let bumped = server.with_config(config.clone()).await;
+    let client = reqwest::Client::new();
+
+    let mine: MyConsents = client
+        .get(bumped.url("/me/consents"))
+        .bearer_auth(&demo)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let state = mine
+        .purposes
+        .iter()
+        .find(|p| p.purpose == "marketing")
+        .unwrap();
+    assert_eq!(
+        (state.version, state.current_version, state.outdated),
+        (Some(1), 2, true)
+    );
+
+    // Agreeing to the old text again is refused; agreeing to the new one is recorded.
+    let old = client
+        .post(bumped.url("/me/consents"))
+        .bearer_auth(&demo)
+        .json(&server.decision("marketing", "given", "en"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(old.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(error_of(old).await.error.code, "outdated_version");
+    let new = client
+        .post(bumped.url("/me/consents"))
+        .bearer_auth(&demo)
+        .json(&decision_under(&config, "marketing", "given", "en"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(new.status(), StatusCode::CREATED);
+    let mine: MyConsents = client
+        .get(bumped.url("/me/consents"))
+        .bearer_auth(&demo)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let state = mine
+        .purposes
+        .iter()
+        .find(|p| p.purpose == "marketing")
+        .unwrap();
+    assert_eq!((state.version, state.outdated), (Some(2), false));
+}
+
+#[tokio::test]
+async fn the_export_holds_profile_preferences_consents_history_and_requests() {
+    let server = start().await;
+    let demo = server.demo().await;
+    let response = server
+        .post(
+            "/me/consents",
+            &demo,
+            &server.decision("personalisation", "given", "en"),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let response = server.post("/me/erasure", &demo, &json!({})).await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+
+    let response = server.get("/me/export", Some(&demo)).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let disposition = response
+        .headers()
+        .get("content-disposition")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        disposition.starts_with("attachment; filename=\"rapport-my-data-"),
+        "{disposition}"
+    );
+    let export: DataExport = response.json().await.unwrap();
+    assert_eq!(export.account_email, "demo@rapport.example");
+    assert_eq!(export.profile.name, "Astrid Lindqvist");
+    assert_eq!(export.preferences, rapport_domain::Preferences::default());
+    assert_eq!(export.consents.ledger.len(), 1);
+    assert_eq!(export.consents.ledger[0].purpose, "personalisation");
+    // 300 seeded events, the consent change and the erasure request.
+    assert_eq!(export.history.len(), 302);
+    assert_eq!(export.requests.len(), 1);
+    assert_eq!(export.requests[0].status, RequestStatus::Received);
+}
+
+#[tokio::test]
+async fn asking_for_erasure_twice_keeps_one_open_request() {
+    let server = start().await;
+    let demo = server.demo().await;
+    let first = server.post("/me/erasure", &demo, &json!({})).await;
+    assert_eq!(first.status(), StatusCode::CREATED);
+    let first: ErasureRequest = first.json().await.unwrap();
+    assert_eq!(first.status, RequestStatus::Received);
+    let again = server.post("/me/erasure", &demo, &json!({})).await;
+    assert_eq!(again.status(), StatusCode::OK);
+    let again: ErasureRequest = again.json().await.unwrap();
+    assert_eq!(again.id, first.id);
+    let list: Vec<ErasureRequest> = server
+        .get("/me/erasure", Some(&demo))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list, vec![first]);
+}
+
+#[tokio::test]
+async fn a_customer_reaches_only_their_own_consents_export_and_requests() {
+    let server = start().await;
+    server.add_customer("bo@example.se", "bo-secret").await;
+    let bo = server.sign_in("bo@example.se", "bo-secret").await;
+    let demo = server.demo().await;
+
+    let bo_entry: LedgerEntry = server
+        .post(
+            "/me/consents",
+            &bo,
+            &server.decision("marketing", "given", "sv"),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let bo_request: ErasureRequest = server
+        .post("/me/erasure", &bo, &json!({}))
+        .await
+        .json()
+        .await
+        .unwrap();
+
+    // Nothing of Bo's reaches Astrid, even when she names Bo's pseudonym or request.
+    for path in [
+        "/me/consents".to_owned(),
+        format!("/me/consents?customer={}", bo_entry.customer_ref),
+        format!("/me/consents?customer_ref={}", bo_entry.customer_ref),
+    ] {
+        let mine: MyConsents = server.get(&path, Some(&demo)).await.json().await.unwrap();
+        assert!(mine.ledger.is_empty(), "{path}");
+        assert!(mine.purposes.iter().all(|p| p.decision.is_none()), "{path}");
+    }
+    let export: DataExport = server
+        .get(
+            &format!("/me/export?customer={}", bo_entry.customer_ref),
+            Some(&demo),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(export.consents.ledger.is_empty());
+    assert!(export.requests.is_empty());
+    assert_eq!(export.account_email, "demo@rapport.example");
+    let text = serde_json::to_string(&export).unwrap();
+    assert!(!text.contains(&bo_entry.customer_ref));
+    assert!(!text.contains("bo@example.se"));
+    let list: Vec<ErasureRequest> = server
+        .get("/me/erasure", Some(&demo))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(list.is_empty());
+    for path in [
+        format!("/me/erasure/{}", bo_request.id),
+        format!("/me/consents/{}", bo_entry.seq),
+    ] {
+        let response = server.get(&path, Some(&demo)).await;
+        assert_eq!(response.status(), StatusCode::NOT_FOUND, "{path}");
+    }
+
+    // Bo still sees his own.
+    let his: MyConsents = server
+        .get("/me/consents", Some(&bo))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(his.ledger, vec![bo_entry]);
+}
+
+#[tokio::test]
+async fn customer_endpoints_need_a_session_and_refuse_officers() {
+    let server = start().await;
+    let officer = server.officer().await;
+    for path in ["/me/consents", "/me/export", "/me/erasure", "/me/profile"] {
+        let anonymous = server.get(path, None).await;
+        assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED, "{path}");
+        let response = server.get(path, Some(&officer)).await;
+        assert_eq!(response.status(), StatusCode::FORBIDDEN, "{path}");
+        assert_eq!(error_of(response).await.error.code, "forbidden");
+    }
+    for path in ["/me/consents", "/me/erasure"] {
+        let body = server.decision("marketing", "given", "en");
+        let response = server.post(path, &officer, &body).await;
+        assert_eq!(response.status(), StatusCode::FORBIDDEN, "{path}");
+        let anonymous = reqwest::Client::new()
+            .post(server.url(path))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED, "{path}");
+    }
+}
