@@ -107,20 +107,22 @@ impl TestServer {
 
     /// Creates a customer with a profile; returns their id.
     pub async fn add_customer(&self, email: &str, password: &str) -> i64 {
-        let (email, password) = (email.to_owned(), password.to_owned());
+        self.add_customer_named("Bo Ek", email, password).await
+    }
+
+    /// Creates a customer called `name` with a profile; returns their id.
+    pub async fn add_customer_named(&self, name: &str, email: &str, password: &str) -> i64 {
+        let (name, email, password) = (name.to_owned(), email.to_owned(), password.to_owned());
         self.store
             .call(move |conn| {
-                let hash = rapport_server::store::customers::hash_password(&password)?;
-                let id = rapport_server::store::customers::create(conn, &email, &hash)?;
-                rapport_server::store::documents::create(
-                    conn,
-                    id,
-                    &rapport_domain::Profile {
-                        name: "Bo Ek".into(),
-                        email: email.clone(),
-                        ..rapport_domain::Profile::default()
-                    },
-                )?;
+                let hash = customers::hash_password(&password)?;
+                let id = customers::create(conn, &email, &hash)?;
+                let profile = Profile {
+                    name,
+                    email,
+                    ..Profile::default()
+                };
+                documents::create(conn, id, &profile)?;
                 Ok::<_, rapport_server::store::StoreError>(id)
             })
             .await
@@ -178,20 +180,7 @@ impl TestServer {
 
     /// Adds a second customer, named `name`, and signs them in; returns their token.
     pub async fn other_customer(&self, name: &str, email: &str) -> String {
-        let (name, address) = (name.to_owned(), email.to_owned());
-        self.store
-            .call(move |conn| {
-                let hash = customers::hash_password("other-secret")?;
-                let id = customers::create(conn, &address, &hash)?;
-                let profile = Profile {
-                    name,
-                    email: address,
-                    ..Profile::default()
-                };
-                documents::create(conn, id, &profile)
-            })
-            .await
-            .unwrap();
+        self.add_customer_named(name, email, "other-secret").await;
         self.sign_in(email, "other-secret").await
     }
 
