@@ -7,8 +7,8 @@ use crate::editor::{UnsavedChanges, forget_drafts};
 use crate::i18n::*;
 use crate::language;
 use crate::pages::{
-    coming_soon::ComingSoon, preferences::PreferencesPage, profile::ProfilePage,
-    sign_in::SignInPage,
+    coming_soon::ComingSoon, preferences::PreferencesPage, privacy::PrivacyPage,
+    profile::ProfilePage, sign_in::SignInPage,
 };
 use crate::session::Session;
 use leptos::prelude::*;
@@ -108,7 +108,7 @@ fn Portal(config: PortalConfig, host: web_sys::HtmlElement) -> impl IntoView {
                         <Route path=path!("/") view=ProfilePage />
                         <Route path=path!("/profile") view=ProfilePage />
                         <Route path=path!("/preferences") view=PreferencesPage />
-                        <Route path=path!("/privacy") view=|| view! { <ComingSoon section=Section::Privacy /> } />
+                        <Route path=path!("/privacy") view=PrivacyPage />
                         <Route path=path!("/history") view=|| view! { <ComingSoon section=Section::History /> } />
                     </Routes>
                 </Show>
@@ -167,8 +167,6 @@ fn confirm_leaving(unsaved: UnsavedChanges, i18n: I18nContext<Locale>) {
 /// The sections of the portal that are announced but not built yet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Section {
-    /// Consent, data download and erasure.
-    Privacy,
     /// The timeline.
     History,
 }

@@ -6,6 +6,7 @@
 use super::{BackendError, BackendFuture, CustomerBackend, Saved};
 use gloo_net::http::{Request, RequestBuilder, Response};
 use rapport_domain::api::{ConflictBody, ErrorBody, SignInRequest, SignInResponse};
+use rapport_domain::consent::{ErasureRequest, LedgerEntry, MyConsents, RecordConsent};
 use rapport_domain::{Preferences, Profile, Version, Versioned};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -117,6 +118,36 @@ impl CustomerBackend for HttpBackend {
     ) -> BackendFuture<'_, Saved<Preferences>> {
         Box::pin(self.save_document("/me/preferences", version, preferences))
     }
+
+    fn load_consents(&self) -> BackendFuture<'_, MyConsents> {
+        Box::pin(self.get_json("/me/consents"))
+    }
+
+    fn record_consent(&self, decision: RecordConsent) -> BackendFuture<'_, LedgerEntry> {
+        Box::pin(self.post_json("/me/consents", json(&decision)))
+    }
+
+    fn export_data(&self) -> BackendFuture<'_, String> {
+        Box::pin(async move {
+            let response =
+                send(self.authorized(Request::get(&self.url("/me/export"))), None).await?;
+            let response = self.check_session(response)?;
+            if !response.ok() {
+                return read::<serde_json::Value>(response)
+                    .await
+                    .map(|_| String::new());
+            }
+            response.text().await.map_err(|_| BackendError::Offline)
+        })
+    }
+
+    fn load_erasure_requests(&self) -> BackendFuture<'_, Vec<ErasureRequest>> {
+        Box::pin(self.get_json("/me/erasure"))
+    }
+
+    fn request_erasure(&self) -> BackendFuture<'_, ErasureRequest> {
+        Box::pin(self.post_json("/me/erasure", None))
+    }
 }
 
 impl HttpBackend {
@@ -125,7 +156,22 @@ impl HttpBackend {
         &self,
         path: &str,
     ) -> Result<Versioned<T>, BackendError> {
+        self.get_json(path).await
+    }
+
+    /// GET of JSON as the signed-in customer.
+    async fn get_json<T: DeserializeOwned>(&self, path: &str) -> Result<T, BackendError> {
         let response = send(self.authorized(Request::get(&self.url(path))), None).await?;
+        read(self.check_session(response)?).await
+    }
+
+    /// POST (of a JSON body, when given) as the signed-in customer.
+    async fn post_json<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: Option<String>,
+    ) -> Result<T, BackendError> {
+        let response = send(self.authorized(Request::post(&self.url(path))), body).await?;
         read(self.check_session(response)?).await
     }
 

@@ -5,6 +5,7 @@
 
 pub mod http;
 
+use rapport_domain::consent::{ErasureRequest, LedgerEntry, MyConsents, RecordConsent};
 use rapport_domain::{Preferences, Profile, Version, Versioned};
 use std::future::Future;
 use std::pin::Pin;
@@ -36,6 +37,16 @@ pub trait CustomerBackend {
         version: Version,
         preferences: Preferences,
     ) -> BackendFuture<'_, Saved<Preferences>>;
+    /// Where the customer stands on each purpose, and their own consent ledger entries.
+    fn load_consents(&self) -> BackendFuture<'_, MyConsents>;
+    /// Records one consent decision; the ledger entry that comes back is the receipt.
+    fn record_consent(&self, decision: RecordConsent) -> BackendFuture<'_, LedgerEntry>;
+    /// Everything the backend holds about the customer, as the JSON text to save.
+    fn export_data(&self) -> BackendFuture<'_, String>;
+    /// The customer's erasure requests, newest first.
+    fn load_erasure_requests(&self) -> BackendFuture<'_, Vec<ErasureRequest>>;
+    /// Asks for erasure (or returns the request already open).
+    fn request_erasure(&self) -> BackendFuture<'_, ErasureRequest>;
 }
 
 /// A versioned write's result: stored, or refused because the record had moved on.

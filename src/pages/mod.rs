@@ -2,5 +2,6 @@
 
 pub mod coming_soon;
 pub mod preferences;
+pub mod privacy;
 pub mod profile;
 pub mod sign_in;
