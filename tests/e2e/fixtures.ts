@@ -17,6 +17,13 @@ export async function signIn(page: Page, path = '/profile') {
   }
 }
 
+/** Signs in the demo privacy officer through the API. */
+export async function officerToken(request: APIRequestContext): Promise<string> {
+  const response = await request.post('/api/session', { data: { email: 'officer@rapport.example', password: 'officer' } });
+  expect(response.ok()).toBeTruthy();
+  return (await response.json()).token;
+}
+
 /** Signs in through the API, as another device or the call centre would. */
 export async function apiToken(request: APIRequestContext): Promise<string> {
   const response = await request.post('/api/session', { data: DEMO });

@@ -22,6 +22,7 @@ const shots = [
   { name: 'profile-sv-phone', path: '/profile', viewport: phone, locale: 'sv-SE', ready: '#profile-name' },
   { name: 'preferences', path: '/preferences', viewport: desktop, locale: 'en-GB', ready: '#contact-title', act: choose },
   { name: 'preferences-sv-phone', path: '/preferences', viewport: phone, locale: 'sv-SE', ready: '#contact-title', act: choose },
+  { name: 'privacy', path: '/privacy', viewport: desktop, locale: 'en-GB', ready: '#consent-marketing', act: consent },
 ];
 
 /** A few choices, so the page shows ticked items and the review of changes. */
@@ -31,6 +32,12 @@ async function choose(page) {
   await page.locator('#cell-offers-email').check();
   await page.locator('#frequency-email').selectOption('weekly');
   await page.locator('details.review summary').click();
+}
+
+/** A consent given, so the page shows its receipt and the history. */
+async function consent(page) {
+  if (!(await page.locator('#consent-marketing').isChecked())) await page.locator('#consent-marketing').check();
+  await page.locator('.receipt').waitFor().catch(() => {});
 }
 
 for (const shot of shots) {

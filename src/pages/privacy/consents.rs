@@ -218,7 +218,7 @@ fn ConsentHistory(ledger: RwSignal<Vec<LedgerEntry>>) -> impl IntoView {
             .collect_view()
     };
     view! {
-        <section class="card" aria-labelledby="consent-history-title">
+        <section class="card">
             <h2 id="consent-history-title">{t!(i18n, privacy.history)}</h2>
             <Show
                 when=move || ledger.with(|l| !l.is_empty())
