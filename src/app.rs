@@ -6,6 +6,7 @@ use crate::config::ConfigFailure;
 use crate::editor::{UnsavedChanges, forget_drafts};
 use crate::i18n::*;
 use crate::language;
+use crate::pages::audit::AuditPage;
 use crate::pages::{
     coming_soon::ComingSoon, preferences::PreferencesPage, privacy::PrivacyPage,
     profile::ProfilePage, sign_in::SignInPage,
@@ -16,6 +17,7 @@ use leptos_i18n::I18nContext;
 use leptos_i18n::Locale as _;
 use leptos_router::components::{A, Route, Router, Routes};
 use leptos_router::path;
+use rapport_domain::api::Role;
 use rapport_domain::config::PortalConfig;
 use std::sync::Arc;
 
@@ -44,6 +46,7 @@ fn Portal(config: PortalConfig, host: web_sys::HtmlElement) -> impl IntoView {
     let backend = Backend(Arc::new(HttpBackend::new(&config.backend.base_url)));
     let session = Session {
         signed_in: RwSignal::new(backend.is_signed_in()),
+        role: RwSignal::new(backend.role()),
     };
     let unsaved = UnsavedChanges(RwSignal::new(false));
     provide_context(backend.clone());
@@ -94,18 +97,34 @@ fn Portal(config: PortalConfig, host: web_sys::HtmlElement) -> impl IntoView {
             </header>
             <Show when=move || session.signed_in.get()>
                 <nav class="sections" aria-label=move || t_string!(i18n, app.nav_label)>
-                    <ul>
-                        <li><A href="/profile">{t!(i18n, nav.profile)}</A></li>
-                        <li><A href="/preferences">{t!(i18n, nav.preferences)}</A></li>
-                        <li><A href="/privacy">{t!(i18n, nav.privacy)}</A></li>
-                        <li><A href="/history">{t!(i18n, nav.history)}</A></li>
-                    </ul>
+                    <Show
+                        when=move || session.role.get() == Role::PrivacyOfficer
+                        fallback=move || view! {
+                            <ul>
+                                <li><A href="/profile">{t!(i18n, nav.profile)}</A></li>
+                                <li><A href="/preferences">{t!(i18n, nav.preferences)}</A></li>
+                                <li><A href="/privacy">{t!(i18n, nav.privacy)}</A></li>
+                                <li><A href="/history">{t!(i18n, nav.history)}</A></li>
+                            </ul>
+                        }
+                    >
+                        <ul>
+                            <li><A href="/audit">{t!(i18n, nav.audit)}</A></li>
+                        </ul>
+                    </Show>
                 </nav>
             </Show>
             <main id="main" tabindex="-1">
                 <Show when=move || session.signed_in.get() fallback=|| view! { <SignInPage /> }>
                     <Routes fallback=|| view! { <NotFound /> }>
-                        <Route path=path!("/") view=ProfilePage />
+                        <Route path=path!("/") view=move || {
+                            if session.role.get_untracked() == Role::PrivacyOfficer {
+                                view! { <AuditPage /> }.into_any()
+                            } else {
+                                view! { <ProfilePage /> }.into_any()
+                            }
+                        } />
+                        <Route path=path!("/audit") view=AuditPage />
                         <Route path=path!("/profile") view=ProfilePage />
                         <Route path=path!("/preferences") view=PreferencesPage />
                         <Route path=path!("/privacy") view=PrivacyPage />

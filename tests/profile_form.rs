@@ -7,6 +7,7 @@ use rapport::backend::{Backend, http::HttpBackend};
 use rapport::i18n::{I18nContextProvider, Locale, use_i18n};
 use rapport::pages::profile::ProfileForm;
 use rapport::session::Session;
+use rapport_domain::api::Role;
 use rapport_domain::config::PortalConfig;
 use rapport_domain::{ContactMethod, Profile, Version, Versioned};
 use std::sync::Arc;
@@ -36,6 +37,7 @@ fn mount(backend_url: &'static str, locale: Locale) -> web_sys::HtmlElement {
         provide_context(Backend(Arc::new(HttpBackend::new(backend_url))));
         provide_context(Session {
             signed_in: RwSignal::new(true),
+            role: RwSignal::new(Role::Customer),
         });
         provide_context(
             PortalConfig::from_json(include_str!("../public/config.json"), &["en", "sv"]).unwrap(),

@@ -5,8 +5,12 @@
 
 use super::{BackendError, BackendFuture, CustomerBackend, Saved};
 use gloo_net::http::{Request, RequestBuilder, Response};
+use rapport_domain::api::Role;
 use rapport_domain::api::{ConflictBody, ErrorBody, SignInRequest, SignInResponse};
-use rapport_domain::consent::{ErasureRequest, LedgerEntry, MyConsents, RecordConsent};
+use rapport_domain::consent::{
+    ChainReport, CustomerAt, ErasureRequest, LedgerEntry, LedgerExport, MyConsents, RecordConsent,
+    ScreenCatalog,
+};
 use rapport_domain::{Preferences, Profile, Version, Versioned};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -16,6 +20,8 @@ use std::sync::RwLock;
 const TOKEN_KEY: &str = "rapport.session";
 /// Where the customer's subject name is kept beside it.
 const SUBJECT_KEY: &str = "rapport.subject";
+/// Where the account's role is kept beside it.
+const ROLE_KEY: &str = "rapport.role";
 
 /// A backend that speaks the Rapport HTTP contract.
 pub struct HttpBackend {
@@ -47,7 +53,8 @@ impl HttpBackend {
                 Some(token) => storage.set_item(TOKEN_KEY, token),
                 None => storage
                     .remove_item(TOKEN_KEY)
-                    .and(storage.remove_item(SUBJECT_KEY)),
+                    .and(storage.remove_item(SUBJECT_KEY))
+                    .and(storage.remove_item(ROLE_KEY)),
             };
         }
         if let Ok(mut slot) = self.token.write() {
@@ -71,6 +78,7 @@ impl CustomerBackend for HttpBackend {
             let signed_in: SignInResponse = read(response).await?;
             if let Some(storage) = local_storage() {
                 let _ = storage.set_item(SUBJECT_KEY, &signed_in.subject);
+                let _ = storage.set_item(ROLE_KEY, signed_in.role.as_str());
             }
             self.set_token(Some(signed_in.token));
             Ok(())
@@ -128,17 +136,7 @@ impl CustomerBackend for HttpBackend {
     }
 
     fn export_data(&self) -> BackendFuture<'_, String> {
-        Box::pin(async move {
-            let response =
-                send(self.authorized(Request::get(&self.url("/me/export"))), None).await?;
-            let response = self.check_session(response)?;
-            if !response.ok() {
-                return read::<serde_json::Value>(response)
-                    .await
-                    .map(|_| String::new());
-            }
-            response.text().await.map_err(|_| BackendError::Offline)
-        })
+        Box::pin(self.get_text("/me/export"))
     }
 
     fn load_erasure_requests(&self) -> BackendFuture<'_, Vec<ErasureRequest>> {
@@ -147,6 +145,49 @@ impl CustomerBackend for HttpBackend {
 
     fn request_erasure(&self) -> BackendFuture<'_, ErasureRequest> {
         Box::pin(self.post_json("/me/erasure", None))
+    }
+
+    fn role(&self) -> Role {
+        let stored = local_storage().and_then(|s| s.get_item(ROLE_KEY).ok().flatten());
+        match stored.as_deref() {
+            Some("privacy_officer") => Role::PrivacyOfficer,
+            _ => Role::Customer,
+        }
+    }
+
+    fn verify_ledger(&self) -> BackendFuture<'_, ChainReport> {
+        Box::pin(self.get_json("/audit/verify"))
+    }
+
+    fn audit_ledger(&self, filters: Vec<(String, String)>) -> BackendFuture<'_, LedgerExport> {
+        Box::pin(async move { self.get_json(&with_query("/audit/ledger", &filters)).await })
+    }
+
+    fn audit_ledger_file(
+        &self,
+        mut filters: Vec<(String, String)>,
+        format: &'static str,
+    ) -> BackendFuture<'_, String> {
+        filters.push(("format".into(), format.into()));
+        Box::pin(async move { self.get_text(&with_query("/audit/ledger", &filters)).await })
+    }
+
+    fn audit_screens(&self) -> BackendFuture<'_, ScreenCatalog> {
+        Box::pin(self.get_json("/audit/screens"))
+    }
+
+    fn audit_customer_at(
+        &self,
+        customer_ref: String,
+        date: String,
+    ) -> BackendFuture<'_, CustomerAt> {
+        Box::pin(async move {
+            let path = with_query(
+                &format!("/audit/customers/{}/at", encode(&customer_ref)),
+                &[("date".into(), date)],
+            );
+            self.get_json(&path).await
+        })
     }
 }
 
@@ -163,6 +204,19 @@ impl HttpBackend {
     async fn get_json<T: DeserializeOwned>(&self, path: &str) -> Result<T, BackendError> {
         let response = send(self.authorized(Request::get(&self.url(path))), None).await?;
         read(self.check_session(response)?).await
+    }
+
+    /// GET of a file's text (an export) as the signed-in account.
+    async fn get_text(&self, path: &str) -> Result<String, BackendError> {
+        let response = send(self.authorized(Request::get(&self.url(path))), None).await?;
+        let response = self.check_session(response)?;
+        if !response.ok() {
+            // Not a file: the error body, which `read` turns into the error it describes.
+            return read::<serde_json::Value>(response)
+                .await
+                .map(|_| String::new());
+        }
+        response.text().await.map_err(|_| BackendError::Offline)
     }
 
     /// POST (of a JSON body, when given) as the signed-in customer.
@@ -265,4 +319,22 @@ fn local_storage() -> Option<web_sys::Storage> {
 
 fn stored_token() -> Option<String> {
     local_storage()?.get_item(TOKEN_KEY).ok()?
+}
+
+/// `path?k=v&…` with the values percent-encoded; empty values are left out.
+fn with_query(path: &str, pairs: &[(String, String)]) -> String {
+    let query: Vec<String> = pairs
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+        .collect();
+    if query.is_empty() {
+        path.to_owned()
+    } else {
+        format!("{path}?{}", query.join("&"))
+    }
+}
+
+fn encode(value: &str) -> String {
+    js_sys::encode_uri_component(value).into()
 }

@@ -5,7 +5,11 @@
 
 pub mod http;
 
-use rapport_domain::consent::{ErasureRequest, LedgerEntry, MyConsents, RecordConsent};
+use rapport_domain::api::Role;
+use rapport_domain::consent::{
+    ChainReport, CustomerAt, ErasureRequest, LedgerEntry, LedgerExport, MyConsents, RecordConsent,
+    ScreenCatalog,
+};
 use rapport_domain::{Preferences, Profile, Version, Versioned};
 use std::future::Future;
 use std::pin::Pin;
@@ -47,6 +51,26 @@ pub trait CustomerBackend {
     fn load_erasure_requests(&self) -> BackendFuture<'_, Vec<ErasureRequest>>;
     /// Asks for erasure (or returns the request already open).
     fn request_erasure(&self) -> BackendFuture<'_, ErasureRequest>;
+    /// What the signed-in account may do.
+    fn role(&self) -> Role;
+    /// Audit: checks the consent ledger's hash chain.
+    fn verify_ledger(&self) -> BackendFuture<'_, ChainReport>;
+    /// Audit: ledger entries passing `filters` (query pairs such as `("purpose", "marketing")`).
+    fn audit_ledger(&self, filters: Vec<(String, String)>) -> BackendFuture<'_, LedgerExport>;
+    /// Audit: the same entries as a file to save, `csv` or `json`.
+    fn audit_ledger_file(
+        &self,
+        filters: Vec<(String, String)>,
+        format: &'static str,
+    ) -> BackendFuture<'_, String>;
+    /// Audit: every consent screen ever shown.
+    fn audit_screens(&self) -> BackendFuture<'_, ScreenCatalog>;
+    /// Audit: what one customer saw and chose as of a date (`YYYY-MM-DD`).
+    fn audit_customer_at(
+        &self,
+        customer_ref: String,
+        date: String,
+    ) -> BackendFuture<'_, CustomerAt>;
 }
 
 /// A versioned write's result: stored, or refused because the record had moved on.

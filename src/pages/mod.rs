@@ -1,5 +1,6 @@
 //! One module per section of the navigation.
 
+pub mod audit;
 pub mod coming_soon;
 pub mod preferences;
 pub mod privacy;

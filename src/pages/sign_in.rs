@@ -24,6 +24,7 @@ pub fn SignInPage() -> impl IntoView {
     });
     Effect::new(move || {
         if let Some(Ok(())) = sign_in.value().get() {
+            session.role.set(expect_context::<Backend>().role());
             session.signed_in.set(true);
         }
     });

@@ -14,6 +14,11 @@ const signIn = await fetch(`${base}/api/session`, {
   body: JSON.stringify({ email: 'demo@rapport.example', password: 'demo' }),
 });
 const { token, subject } = await signIn.json();
+const officer = await (await fetch(`${base}/api/session`, {
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ email: 'officer@rapport.example', password: 'officer' }),
+})).json();
 
 const desktop = { width: 1100, height: 900 };
 const phone = { width: 390, height: 844 };
@@ -23,6 +28,7 @@ const shots = [
   { name: 'preferences', path: '/preferences', viewport: desktop, locale: 'en-GB', ready: '#contact-title', act: choose },
   { name: 'preferences-sv-phone', path: '/preferences', viewport: phone, locale: 'sv-SE', ready: '#contact-title', act: choose },
   { name: 'privacy', path: '/privacy', viewport: desktop, locale: 'en-GB', ready: '#consent-marketing', act: consent },
+  { name: 'audit', path: '/audit', viewport: desktop, locale: 'en-GB', ready: '#ledger-title', officer: true },
 ];
 
 /** A few choices, so the page shows ticked items and the review of changes. */
@@ -42,10 +48,12 @@ async function consent(page) {
 
 for (const shot of shots) {
   const context = await browser.newContext({ viewport: shot.viewport, locale: shot.locale, deviceScaleFactor: 1 });
-  await context.addInitScript(([t, s]) => {
+  const account = shot.officer ? officer : { token, subject, role: 'customer' };
+  await context.addInitScript(([t, s, r]) => {
     localStorage.setItem('rapport.session', t);
     localStorage.setItem('rapport.subject', s);
-  }, [token, subject]);
+    localStorage.setItem('rapport.role', r);
+  }, [account.token, account.subject, account.role]);
   const page = await context.newPage();
   await page.goto(`${base}${shot.path}`);
   await page.locator(shot.ready).waitFor();

@@ -61,6 +61,28 @@ pub struct SignInRequest {
     pub password: String,
 }
 
+/// What an account may do.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Sees and changes only their own data, under `/api/me`.
+    #[default]
+    Customer,
+    /// Audits consent under `/api/audit`; has no customer data of their own.
+    PrivacyOfficer,
+}
+
+impl Role {
+    /// The word on the wire and stored in `customers.role`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Customer => "customer",
+            Self::PrivacyOfficer => "privacy_officer",
+        }
+    }
+}
+
 /// A successful sign-in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SignInResponse {
@@ -71,6 +93,9 @@ pub struct SignInResponse {
     /// A stable, opaque name for the customer, the same at every sign-in: the portal keys
     /// unsaved drafts by it, so one person's draft never surfaces in another's account.
     pub subject: String,
+    /// What the account may do; the portal shows customers their pages and officers the audit.
+    #[serde(default)]
+    pub role: Role,
 }
 
 /// Error codes shared by both sides.

@@ -526,6 +526,21 @@ pub struct SeenAndChosen {
     pub screen: Option<ScreenText>,
 }
 
+/// `GET /audit/ledger` as JSON.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LedgerExport {
+    /// The entries that pass the filters, in `seq` order.
+    pub entries: Vec<LedgerEntry>,
+}
+
+/// `GET /audit/screens`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScreenCatalog {
+    /// Every purpose x version x language (x text, should a text have changed without a new
+    /// version) ever shown, by purpose, version and language.
+    pub screens: Vec<ScreenText>,
+}
+
 /// The columns of the ledger's CSV export, in order.
 pub const LEDGER_CSV_HEADER: &str = "seq,customer_ref,purpose,decision,purpose_version,language,text_sha256,screen,portal_build,recorded_at,recorded_at_utc,user_agent,user_agent_sha256,prev_hash,hash\r\n";
 

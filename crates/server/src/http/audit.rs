@@ -14,11 +14,10 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use rapport_domain::consent::{
-    ChainReport, ConsentDecision, CustomerAt, LEDGER_CSV_HEADER, LedgerEntry, ScreenText,
-    ledger_csv_record, verify_chain,
+    ChainReport, ConsentDecision, CustomerAt, LEDGER_CSV_HEADER, LedgerExport, ScreenCatalog,
+    ScreenText, ledger_csv_record, verify_chain,
 };
 use rapport_domain::history::{format_utc, parse_time};
-use serde::{Deserialize, Serialize};
 
 /// `/audit/screens`, `/audit/ledger`, `/audit/customers/{ref}/at`, `/audit/verify`.
 pub fn router() -> Router<AppState> {
@@ -27,21 +26,6 @@ pub fn router() -> Router<AppState> {
         .route("/audit/ledger", get(ledger))
         .route("/audit/customers/{customer_ref}/at", get(customer_at))
         .route("/audit/verify", get(verify))
-}
-
-/// `GET /audit/ledger` as JSON.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LedgerExport {
-    /// The entries that pass the filters, in `seq` order.
-    pub entries: Vec<LedgerEntry>,
-}
-
-/// `GET /audit/screens`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ScreenCatalog {
-    /// Every purpose x version x language (x text, should a text have changed without a new
-    /// version) ever shown, by purpose, version and language.
-    pub screens: Vec<ScreenText>,
 }
 
 type Pairs = Result<Query<Vec<(String, String)>>, QueryRejection>;

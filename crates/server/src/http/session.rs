@@ -19,19 +19,22 @@ async fn sign_in(
     State(state): State<AppState>,
     AppJson(request): AppJson<SignInRequest>,
 ) -> Result<Json<SignInResponse>, AppError> {
-    let (token, customer) = state
+    let (token, customer, role) = state
         .store
-        .call(
-            move |conn| match customers::authenticate(conn, &request.email, &request.password)? {
-                Some(customer) => Ok((customers::start_session(conn, customer)?, customer)),
-                None => Err(AppError::BadCredentials),
-            },
-        )
+        .call(move |conn| {
+            let customer = customers::authenticate(conn, &request.email, &request.password)?
+                .ok_or(AppError::BadCredentials)?;
+            let token = customers::start_session(conn, customer)?;
+            let (_, role) =
+                customers::session_account(conn, &token)?.ok_or(AppError::BadCredentials)?;
+            Ok::<_, AppError>((token, customer, role))
+        })
         .await?;
     Ok(Json(SignInResponse {
         token,
         expires_in: customers::SESSION_SECONDS,
         subject: customers::subject(customer),
+        role,
     }))
 }
 

@@ -16,25 +16,7 @@ pub const ROLE_MIGRATION: &str = r"
         CHECK (role IN ('customer', 'privacy_officer'));
 ";
 
-/// What an account may do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Role {
-    /// Sees and changes only their own data, under `/api/me`.
-    Customer,
-    /// Audits consent under `/api/audit`; has no customer data of their own.
-    PrivacyOfficer,
-}
-
-impl Role {
-    /// The word stored in `customers.role`.
-    #[must_use]
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Customer => "customer",
-            Self::PrivacyOfficer => "privacy_officer",
-        }
-    }
-}
+pub use rapport_domain::api::Role;
 
 /// How long a session lasts.
 pub const SESSION_SECONDS: u64 = 12 * 60 * 60;

@@ -1,0 +1,333 @@
+//! The privacy officer's audit: whether the consent ledger is intact, the ledger with filters
+//! and exports, what one customer saw and chose on a date, and every consent screen exactly as
+//! customers saw it.
+
+use crate::backend::{Backend, BackendError};
+use crate::components::backend_error::BackendErrorText;
+use crate::dom;
+use crate::i18n::*;
+use leptos::prelude::*;
+use leptos_i18n::I18nContext;
+use rapport_domain::config::PortalConfig;
+use rapport_domain::consent::{ConsentDecision, LedgerEntry, ScreenText};
+
+/// `/audit`.
+#[component]
+pub fn AuditPage() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <h1>{t!(i18n, audit.title)}</h1>
+        <p>{t!(i18n, audit.intro)}</p>
+        <Verification />
+        <Ledger />
+        <CustomerLookup />
+        <Catalog />
+    }
+}
+
+fn language(i18n: I18nContext<Locale>) -> &'static str {
+    leptos_i18n::Locale::as_str(i18n.get_locale())
+}
+
+fn decision_label(i18n: I18nContext<Locale>, decision: ConsentDecision) -> &'static str {
+    match decision {
+        ConsentDecision::Given => t_string!(i18n, privacy.given),
+        ConsentDecision::Withdrawn => t_string!(i18n, privacy.withdrawn),
+    }
+}
+
+/// A failure, explained.
+fn failure(error: Option<BackendError>) -> impl IntoView {
+    error.map(
+        |error| view! { <p class="status error" role="alert"><BackendErrorText error=error /></p> },
+    )
+}
+
+#[component]
+fn Verification() -> impl IntoView {
+    let i18n = use_i18n();
+    let backend = expect_context::<Backend>();
+    let verify = Action::new_local(move |(): &()| {
+        let backend = backend.clone();
+        async move { backend.verify_ledger().await }
+    });
+    verify.dispatch(());
+    view! {
+        <section class="card" aria-labelledby="verify-title">
+            <h2 id="verify-title">{t!(i18n, audit.verify)}</h2>
+            <p role="status">
+                {move || verify.value().get().and_then(Result::ok).map(|report| {
+                    let entries = report.entries;
+                    match report.first_broken {
+                        None => t!(i18n, audit.intact, entries).into_any(),
+                        Some(seq) => view! { <strong class="broken">{t!(i18n, audit.broken, entries, seq)}</strong> }.into_any(),
+                    }
+                })}
+            </p>
+            {move || failure(verify.value().get().and_then(Result::err))}
+            <button type="button" class="secondary" disabled=move || verify.pending().get() on:click=move |_| { verify.dispatch(()); }>
+                {t!(i18n, audit.verify_again)}
+            </button>
+        </section>
+    }
+}
+
+#[component]
+fn Ledger() -> impl IntoView {
+    let i18n = use_i18n();
+    let backend = expect_context::<Backend>();
+    let config = expect_context::<PortalConfig>();
+    let (purpose, decision, lang, from, to) = (
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+    );
+    let filters = move || {
+        vec![
+            ("purpose".to_owned(), purpose.get()),
+            ("decision".to_owned(), decision.get()),
+            ("language".to_owned(), lang.get()),
+            ("from".to_owned(), from.get()),
+            ("to".to_owned(), to.get()),
+        ]
+    };
+    let entries = {
+        let backend = backend.clone();
+        LocalResource::new(move || {
+            let (backend, filters) = (backend.clone(), filters());
+            async move { backend.audit_ledger(filters).await }
+        })
+    };
+    let export = Action::new_local(move |format: &&'static str| {
+        let (backend, format, filters) = (backend.clone(), *format, filters());
+        async move {
+            backend
+                .audit_ledger_file(filters, format)
+                .await
+                .map(|text| (format, text))
+        }
+    });
+    Effect::new(move || {
+        if let Some(Ok((format, text))) = export.value().get() {
+            let mime = if format == "csv" {
+                "text/csv"
+            } else {
+                "application/json"
+            };
+            dom::download(&format!("consent-ledger.{format}"), mime, &text);
+        }
+    });
+    let purposes = config.purposes.clone();
+    let languages = config.languages.clone();
+
+    view! {
+        <section class="card" aria-labelledby="ledger-title">
+            <h2 id="ledger-title">{t!(i18n, audit.ledger)}</h2>
+            <div class="filters">
+                <label>
+                    <span>{t!(i18n, audit.purpose)}</span>
+                    <select on:change:target=move |ev| purpose.set(ev.target().value())>
+                        <option value="">{t!(i18n, audit.all)}</option>
+                        {purposes.into_iter().map(|p| {
+                            let title = p.title.clone();
+                            view! { <option value=p.id.clone()>{move || title.get(language(i18n)).to_owned()}</option> }
+                        }).collect_view()}
+                    </select>
+                </label>
+                <label>
+                    <span>{t!(i18n, audit.decision)}</span>
+                    <select on:change:target=move |ev| decision.set(ev.target().value())>
+                        <option value="">{t!(i18n, audit.all)}</option>
+                        <option value="given">{t!(i18n, privacy.given)}</option>
+                        <option value="withdrawn">{t!(i18n, privacy.withdrawn)}</option>
+                    </select>
+                </label>
+                <label>
+                    <span>{t!(i18n, audit.language)}</span>
+                    <select on:change:target=move |ev| lang.set(ev.target().value())>
+                        <option value="">{t!(i18n, audit.all)}</option>
+                        {languages.into_iter().map(|code| view! { <option value=code.clone()>{crate::language::endonym(&code).to_owned()}</option> }).collect_view()}
+                    </select>
+                </label>
+                <label>
+                    <span>{t!(i18n, audit.from)}</span>
+                    <input type="date" on:change:target=move |ev| from.set(ev.target().value()) />
+                </label>
+                <label>
+                    <span>{t!(i18n, audit.to)}</span>
+                    <input type="date" on:change:target=move |ev| to.set(ev.target().value()) />
+                </label>
+            </div>
+            <div class="actions">
+                <button type="button" class="secondary" on:click=move |_| { export.dispatch("csv"); }>{t!(i18n, audit.export_csv)}</button>
+                <button type="button" class="secondary" on:click=move |_| { export.dispatch("json"); }>{t!(i18n, audit.export_json)}</button>
+            </div>
+            {move || failure(export.value().get().and_then(Result::err))}
+            <Suspense fallback=move || view! { <p role="status">{t!(i18n, app.loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match entries.await {
+                        Ok(found) => view! { <LedgerTable entries=found.entries /> }.into_any(),
+                        Err(error) => failure(Some(error)).into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn LedgerTable(entries: Vec<LedgerEntry>) -> impl IntoView {
+    let i18n = use_i18n();
+    let count = entries.len();
+    let rows = move || {
+        let lang = language(i18n);
+        entries
+            .iter()
+            .rev()
+            .map(|e| {
+                view! {
+                    <tr>
+                        <td>{e.seq}</td>
+                        <td>{dom::date_time(e.recorded_at, lang)}</td>
+                        <td><code>{e.customer_ref.clone()}</code></td>
+                        <td>{e.purpose.clone()}</td>
+                        <td>{decision_label(i18n, e.decision)}</td>
+                        <td>{e.purpose_version}</td>
+                        <td>{e.language.clone()}</td>
+                        <td><code title=e.text_sha256.clone()>{e.text_sha256.chars().take(12).collect::<String>()}</code></td>
+                        <td>{e.screen.clone()}</td>
+                    </tr>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <p>{t!(i18n, audit.count, count)}</p>
+        <div class="grid-wrap" role="region" aria-label=move || t_string!(i18n, audit.ledger_table) tabindex="0">
+            <table class="ledger">
+                <thead>
+                    <tr>
+                        <th scope="col">"#"</th>
+                        <th scope="col">{t!(i18n, privacy.when)}</th>
+                        <th scope="col">{t!(i18n, audit.customer)}</th>
+                        <th scope="col">{t!(i18n, audit.purpose)}</th>
+                        <th scope="col">{t!(i18n, audit.decision)}</th>
+                        <th scope="col">{t!(i18n, privacy.version_column)}</th>
+                        <th scope="col">{t!(i18n, audit.language)}</th>
+                        <th scope="col">{t!(i18n, audit.text_hash)}</th>
+                        <th scope="col">{t!(i18n, audit.screen)}</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+}
+
+#[component]
+fn CustomerLookup() -> impl IntoView {
+    let i18n = use_i18n();
+    let backend = expect_context::<Backend>();
+    let (customer, date) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let lookup = Action::new_local(move |(customer, date): &(String, String)| {
+        let (backend, customer, date) = (backend.clone(), customer.clone(), date.clone());
+        async move { backend.audit_customer_at(customer, date).await }
+    });
+    view! {
+        <section class="card" aria-labelledby="lookup-title">
+            <h2 id="lookup-title">{t!(i18n, audit.lookup)}</h2>
+            <form class="filters" on:submit=move |ev| {
+                ev.prevent_default();
+                lookup.dispatch((customer.get_untracked(), date.get_untracked()));
+            }>
+                <label>
+                    <span>{t!(i18n, audit.customer)}</span>
+                    <input type="text" required on:input:target=move |ev| customer.set(ev.target().value()) />
+                </label>
+                <label>
+                    <span>{t!(i18n, audit.on_date)}</span>
+                    <input type="date" required on:input:target=move |ev| date.set(ev.target().value()) />
+                </label>
+                <div class="actions"><button type="submit">{t!(i18n, audit.look_up)}</button></div>
+            </form>
+            {move || failure(lookup.value().get().and_then(Result::err))}
+            {move || lookup.value().get().and_then(Result::ok).map(|found| {
+                if found.purposes.is_empty() {
+                    return view! { <p role="status">{t!(i18n, audit.nothing_decided)}</p> }.into_any();
+                }
+                view! {
+                    <div role="status"><ul class="seen">
+                        {found.purposes.into_iter().map(|seen| {
+                            let decision = seen.entry.decision;
+                            let when = dom::date_time(seen.entry.recorded_at, language(i18n));
+                            let version = seen.entry.purpose_version;
+                            view! {
+                                <li>
+                                    <strong>{seen.purpose.clone()}</strong> ": "
+                                    {decision_label(i18n, decision)} ", "
+                                    {t!(i18n, privacy.version, version)} ", " {when}
+                                    {seen.screen.map(|screen| view! { <ScreenView screen=screen /> })}
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul></div>
+                }.into_any()
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn Catalog() -> impl IntoView {
+    let i18n = use_i18n();
+    let backend = expect_context::<Backend>();
+    let screens = LocalResource::new(move || {
+        let backend = backend.clone();
+        async move { backend.audit_screens().await }
+    });
+    view! {
+        <section class="card" aria-labelledby="catalog-title">
+            <h2 id="catalog-title">{t!(i18n, audit.catalog)}</h2>
+            <p>{t!(i18n, audit.catalog_intro)}</p>
+            <Suspense fallback=move || view! { <p role="status">{t!(i18n, app.loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match screens.await {
+                        Ok(catalog) => catalog
+                            .screens
+                            .into_iter()
+                            .map(|screen| view! { <ScreenView screen=screen /> })
+                            .collect_view()
+                            .into_any(),
+                        Err(error) => failure(Some(error)).into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+/// One consent screen's text exactly as customers saw it, with its identity.
+#[component]
+fn ScreenView(screen: ScreenText) -> impl IntoView {
+    let i18n = use_i18n();
+    let (purpose, version, lang) = (
+        screen.purpose.clone(),
+        screen.version,
+        screen.language.clone(),
+    );
+    view! {
+        <details class="screen">
+            <summary>
+                {purpose} " · " {t!(i18n, privacy.version, version)} " · " {lang.clone()}
+                " · " <code>{screen.text_sha256.chars().take(12).collect::<String>()}</code>
+            </summary>
+            <div lang=lang>
+                <p><strong>{screen.title}</strong></p>
+                <p>{screen.description}</p>
+                <p class="policy">{screen.policy}</p>
+            </div>
+        </details>
+    }
+}

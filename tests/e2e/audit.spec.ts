@@ -1,0 +1,66 @@
+// The privacy officer's audit view end to end: roles kept apart, the chain verified, the ledger
+// filtered and exported, one customer's choices as of a date, the screen catalog.
+import type { Page } from '@playwright/test';
+import { test, expect, signIn, expectNoAxeViolations } from './fixtures';
+
+async function signInAsOfficer(page: Page) {
+  await page.goto('/');
+  await page.getByLabel('E-mail address').fill('officer@rapport.example');
+  await page.getByLabel('Password').fill('officer');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('heading', { name: 'Consent audit' })).toBeVisible();
+}
+
+/** Makes sure the ledger has a recent decision by the demo customer. */
+async function customerDecides(page: Page) {
+  await signIn(page);
+  await page.getByRole('link', { name: 'Privacy' }).click();
+  await page.getByRole('article', { name: 'Marketing messages' }).getByRole('switch').click();
+  await expect(page.getByRole('article', { name: 'Marketing messages' }).getByRole('status')).toBeVisible();
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+}
+
+test('the officer sees an intact chain, filters and exports the ledger, and looks a customer up', async ({ page }) => {
+  await customerDecides(page);
+  await signInAsOfficer(page);
+  await expect(page.getByRole('navigation').getByRole('link')).toHaveText(['Audit']);
+  await expect(page.getByText(/^Entries checked: \d+\. The chain is intact\.$/)).toBeVisible();
+
+  const ledger = page.getByRole('region', { name: 'Ledger entries' });
+  await page.getByLabel('Purpose').selectOption({ label: 'Marketing messages' });
+  await expect(ledger.getByRole('row').nth(1)).toContainText('marketing');
+  await expect(ledger.getByRole('row').filter({ hasText: 'personalisation' })).toHaveCount(0);
+
+  const downloading = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Export CSV' }).click();
+  const download = await downloading;
+  expect(download.suggestedFilename()).toBe('consent-ledger.csv');
+  const csv = Buffer.concat(await (await download.createReadStream()).toArray()).toString('utf8');
+  expect(csv.split('\r\n')[0]).toMatch(/^seq,customer_ref,purpose,decision/);
+  expect(csv).toContain(',marketing,');
+
+  const customer = (await ledger.getByRole('row').nth(1).getByRole('cell').nth(2).textContent())!.trim();
+  const today = new Date().toISOString().slice(0, 10);
+  await page.getByLabel('Customer (pseudonym)').fill(customer);
+  await page.getByLabel('As of').fill(today);
+  await page.getByRole('button', { name: 'Look up' }).click();
+  await expect(page.getByRole('list').filter({ hasText: 'marketing:' })).toBeVisible();
+});
+
+test('a customer cannot open the audit', async ({ page }) => {
+  await signIn(page);
+  await expect(page.getByRole('link', { name: 'Audit' })).toHaveCount(0);
+  await page.goto('/audit');
+  await expect(page.getByRole('alert').first()).toContainText('The server did not accept this');
+});
+
+for (const [language, title] of [['English', 'Consent audit'], ['Svenska', 'Granskning av samtycken']]) {
+  test(`the audit view has no axe-core violations in ${language}`, async ({ page }) => {
+    await signInAsOfficer(page);
+    await page.getByRole('banner').getByLabel('Language').selectOption({ label: language });
+    await expect(page.getByRole('heading', { name: title })).toBeVisible();
+    await page.locator('details.screen summary').first().click();
+    await expectNoAxeViolations(page);
+  });
+}
