@@ -7,8 +7,8 @@ use crate::editor::{UnsavedChanges, forget_drafts};
 use crate::i18n::*;
 use crate::language;
 use crate::pages::{
-    coming_soon::ComingSoon, preferences::PreferencesPage, profile::ProfilePage,
-    sign_in::SignInPage,
+    coming_soon::ComingSoon, history::HistoryPage, preferences::PreferencesPage,
+    profile::ProfilePage, sign_in::SignInPage,
 };
 use crate::session::Session;
 use leptos::prelude::*;
@@ -109,7 +109,7 @@ fn Portal(config: PortalConfig, host: web_sys::HtmlElement) -> impl IntoView {
                         <Route path=path!("/profile") view=ProfilePage />
                         <Route path=path!("/preferences") view=PreferencesPage />
                         <Route path=path!("/privacy") view=|| view! { <ComingSoon section=Section::Privacy /> } />
-                        <Route path=path!("/history") view=|| view! { <ComingSoon section=Section::History /> } />
+                        <Route path=path!("/history") view=HistoryPage />
                     </Routes>
                 </Show>
             </main>
@@ -169,8 +169,6 @@ fn confirm_leaving(unsaved: UnsavedChanges, i18n: I18nContext<Locale>) {
 pub enum Section {
     /// Consent, data download and erasure.
     Privacy,
-    /// The timeline.
-    History,
 }
 
 fn start_in_language(i18n: I18nContext<Locale>, config: &PortalConfig) {

@@ -12,3 +12,49 @@ pub fn focus(id: &str) {
         let _ = element.focus();
     }
 }
+
+/// Hands a file to the browser's download, under `name`.
+///
+/// The export needs the bearer token, so a plain link cannot fetch it; the portal fetches it
+/// and offers the result through a temporary `blob:` URL and `<a download>` (allowed by the
+/// CSP: a download is not a fetch, so `connect-src` does not apply).
+pub fn save_file(blob: &web_sys::Blob, name: &str) -> Result<(), wasm_bindgen::JsValue> {
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or_else(|| wasm_bindgen::JsValue::from_str("no document"))?;
+    let url = web_sys::Url::create_object_url_with_blob(blob)?;
+    let link: web_sys::HtmlAnchorElement = document.create_element("a")?.unchecked_into();
+    link.set_href(&url);
+    link.set_download(name);
+    link.set_hidden(true);
+    let body = document
+        .body()
+        .ok_or_else(|| wasm_bindgen::JsValue::from_str("no body"))?;
+    body.append_child(&link)?;
+    link.click();
+    link.remove();
+    // The download has taken its own reference by now; a little later frees the memory.
+    leptos::prelude::set_timeout(
+        move || {
+            let _ = web_sys::Url::revoke_object_url(&url);
+        },
+        std::time::Duration::from_secs(10),
+    );
+    Ok(())
+}
+
+/// Puts a `performance.mark` once what is on screen now has been painted, for the benchmark.
+pub fn mark_after_paint(name: &'static str) {
+    leptos::prelude::request_animation_frame(move || {
+        if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+            let _ = performance.mark(name);
+        }
+    });
+}
+
+/// Puts a `performance.mark` now.
+pub fn mark(name: &str) {
+    if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = performance.mark(name);
+    }
+}

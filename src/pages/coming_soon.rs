@@ -10,11 +10,9 @@ pub fn ComingSoon(section: Section) -> impl IntoView {
     let i18n = use_i18n();
     let title = move || match section {
         Section::Privacy => t_string!(i18n, nav.privacy),
-        Section::History => t_string!(i18n, nav.history),
     };
     let what = move || match section {
         Section::Privacy => t_string!(i18n, coming_soon.privacy),
-        Section::History => t_string!(i18n, coming_soon.history),
     };
     view! {
         <h1>{title}</h1>

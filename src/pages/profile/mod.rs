@@ -1,4 +1,5 @@
-//! The Profile page: load the customer's profile, then hand it to the form.
+//! The Profile page: load the customer's profile, then hand it to the form; below it, the
+//! facts derived from the customer's history, read-only.
 
 mod form;
 
@@ -7,8 +8,10 @@ pub use form::ProfileForm;
 use crate::backend::{Backend, BackendError};
 use crate::components::backend_error::BackendErrorText;
 use crate::i18n::*;
+use crate::pages::history::HistoryFacts;
 use crate::session::Session;
 use leptos::prelude::*;
+use leptos_router::components::A;
 
 /// `/profile`.
 #[component]
@@ -44,5 +47,11 @@ pub fn ProfilePage() -> impl IntoView {
                 }
             })}
         </Suspense>
+        // Read-only and loaded on its own: a failure here never stands in the way of editing.
+        <section class="card" aria-labelledby="profile-facts-title">
+            <h2 id="profile-facts-title">{t!(i18n, history.profile_facts)}</h2>
+            <HistoryFacts />
+            <p><A href="/history">{t!(i18n, history.see_all)}</A></p>
+        </section>
     }
 }
