@@ -47,7 +47,7 @@ test('derived facts and the newest events, grouped by day', async ({ page, reque
   // The first row is the newest event, under a heading for its day in the reader's zone.
   const first = rows(page).first();
   await expect(first.locator('time')).toHaveAttribute('datetime', new Date(events[0].occurred_at * 1000).toISOString());
-  const heading = new Intl.DateTimeFormat('en', { dateStyle: 'full', timeZone: ZONE }).format(new Date(events[0].occurred_at * 1000));
+  const heading = new Intl.DateTimeFormat('en-GB', { dateStyle: 'full', timeZone: ZONE }).format(new Date(events[0].occurred_at * 1000));
   await expect(page.getByRole('heading', { name: heading, level: 3 })).toBeVisible();
   expect(await rows(page).count()).toBe(50);
 

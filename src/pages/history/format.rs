@@ -38,7 +38,7 @@ fn locales(locale: &str) -> Array {
     let regional = web_sys::window()
         .map(|w| w.navigator().languages())
         .into_iter()
-        .flat_map(|tags| tags.iter())
+        .flat_map(|tags| tags.iter().collect::<Vec<_>>())
         .filter_map(|tag| tag.as_string())
         .find(|tag| {
             tag.split('-')
