@@ -283,3 +283,28 @@ fn local_storage() -> Option<web_sys::Storage> {
 fn stored_token() -> Option<String> {
     local_storage()?.get_item(TOKEN_KEY).ok()?
 }
+
+#[cfg(test)]
+mod tests {
+    use super::attachment_name;
+
+    #[test]
+    fn attachment_names_are_taken_only_when_plain() {
+        let cases = [
+            (
+                "attachment; filename=\"rapport-history-2026-11-26.csv\"",
+                Some("rapport-history-2026-11-26.csv"),
+            ),
+            (
+                "attachment; filename=history.json; size=10",
+                Some("history.json"),
+            ),
+            ("attachment; filename=\"../../etc/passwd\"", None),
+            ("attachment; filename=\"\"", None),
+            ("inline", None),
+        ];
+        for (header, expected) in cases {
+            assert_eq!(attachment_name(header).as_deref(), expected, "{header}");
+        }
+    }
+}

@@ -1,7 +1,9 @@
-// Regenerates the README's screenshots from a running portal: node screenshots.mjs <base-url>
+// Regenerates the README's screenshots from a running portal:
+// node screenshots.mjs <base-url> [name ...]   (all of them when no name is given)
 import { chromium } from '@playwright/test';
 
 const base = process.argv[2] ?? 'http://127.0.0.1:8080';
+const only = process.argv.slice(3);
 const out = new URL('../../docs/', import.meta.url).pathname;
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
@@ -15,17 +17,20 @@ const signIn = await fetch(`${base}/api/session`, {
 });
 const { token } = await signIn.json();
 
-for (const [name, viewport, locale] of [
-  ['profile', { width: 1100, height: 900 }, 'en-GB'],
-  ['profile-sv-phone', { width: 390, height: 1000 }, 'sv-SE'],
+for (const [name, viewport, locale, path, ready, fullPage] of [
+  ['profile', { width: 1100, height: 900 }, 'en-GB', '/profile', '#profile-name', true],
+  ['profile-sv-phone', { width: 390, height: 1000 }, 'sv-SE', '/profile', '#profile-name', true],
+  // The timeline is long by design: the first screens of it, not the whole page.
+  ['history', { width: 1100, height: 1500 }, 'en-GB', '/history', '.timeline li.event', false],
 ]) {
-  const context = await browser.newContext({ viewport, locale, deviceScaleFactor: 1 });
+  if (only.length > 0 && !only.includes(name)) continue;
+  const context = await browser.newContext({ viewport, locale, deviceScaleFactor: 1, timezoneId: 'Europe/Stockholm' });
   await context.addInitScript((t) => localStorage.setItem('rapport.session', t), token);
   const page = await context.newPage();
-  await page.goto(`${base}/profile`);
-  await page.locator('#profile-name').waitFor();
-  await page.waitForTimeout(200);
-  await page.screenshot({ path: `${out}${name}.png`, fullPage: true });
+  await page.goto(`${base}${path}`);
+  await page.locator(ready).first().waitFor();
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: `${out}${name}.png`, fullPage });
   await context.close();
 }
 await browser.close();

@@ -4,7 +4,7 @@
 use super::{format, labels};
 use crate::i18n::*;
 use leptos::prelude::*;
-use rapport_domain::history::{Channel, EventKind, HistoryQuery, search_terms};
+use rapport_domain::history::{Channel, EventKind, HistoryQuery, MAX_QUERY_CHARS, search_terms};
 use std::time::Duration;
 
 /// How long the search box waits after the last key before searching.
@@ -173,6 +173,7 @@ pub fn FilterControls(filters: Filters) -> impl IntoView {
                         id="history-search"
                         type="search"
                         autocomplete="off"
+                        maxlength=MAX_QUERY_CHARS.to_string()
                         aria-describedby="history-search-hint"
                         prop:value=move || typed.get()
                         on:input=on_search

@@ -27,19 +27,20 @@ pub fn HistoryPage() -> impl IntoView {
     let filters = Filters::new();
     let timeline = Timeline::new();
     let query = Memo::new(move |_| filters.query());
-    let first = StoredValue::new(true);
-    Effect::new(move |_| {
-        // `None` while the dates are the wrong way round: keep showing what was there.
-        let Some(query) = query.get() else {
+    // The first page is asked for at once, before the rest of the page is even built.
+    if let Some(first) = query.get_untracked() {
+        timeline.restart(first, "rapport:history-ready");
+    }
+    Effect::new(move |previous: Option<()>| {
+        let query = query.get();
+        // The first run only subscribes: that page is already on its way.
+        if previous.is_none() {
             return;
-        };
-        let mark = if first.get_value() {
-            first.set_value(false);
-            "rapport:history-ready"
-        } else {
-            "rapport:history-filtered"
-        };
-        untrack(|| timeline.restart(query, mark));
+        }
+        // `None` while the dates are the wrong way round: keep showing what was there.
+        if let Some(query) = query {
+            untrack(|| timeline.restart(query, "rapport:history-filtered"));
+        }
     });
     let narrowing = Signal::derive(move || filters.narrowing());
 
