@@ -143,8 +143,9 @@ impl CustomerBackend for HttpBackend {
             let response = self.check_session(send(self.authorized(request), None).await?)?;
             let status = response.status();
             if !(200..=299).contains(&status) {
-                // `read` turns an error answer into its BackendError.
-                return Err(read::<serde_json::Value>(response)
+                // `read` turns an error answer into its BackendError (it never reads a body
+                // as `ErrorBody` here: that is only for a 2xx).
+                return Err(read::<ErrorBody>(response)
                     .await
                     .err()
                     .unwrap_or(BackendError::Server { status }));

@@ -21,7 +21,7 @@ for (const [name, viewport, locale, path, ready, fullPage] of [
   ['profile', { width: 1100, height: 900 }, 'en-GB', '/profile', '#profile-name', true],
   ['profile-sv-phone', { width: 390, height: 1000 }, 'sv-SE', '/profile', '#profile-name', true],
   // The timeline is long by design: the first screens of it, not the whole page.
-  ['history', { width: 1100, height: 1500 }, 'en-GB', '/history', '.timeline li.event', false],
+  ['history', { width: 1100, height: 2200 }, 'en-GB', '/history', '.timeline li.event', false],
 ]) {
   if (only.length > 0 && !only.includes(name)) continue;
   const context = await browser.newContext({ viewport, locale, deviceScaleFactor: 1, timezoneId: 'Europe/Stockholm' });
