@@ -7,7 +7,7 @@ pub mod format;
 mod labels;
 mod timeline;
 
-pub use facts::HistoryFacts;
+pub use facts::{FactsList, HistoryFacts};
 
 use crate::backend::{Backend, BackendError, ExportFormat};
 use crate::components::backend_error::BackendErrorText;

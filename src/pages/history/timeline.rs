@@ -129,14 +129,7 @@ impl Timeline {
     /// from; pages leaving are measured first so the spacers take their place.
     fn show(self, lo: usize, hi: usize) {
         let (old_lo, old_hi) = self.window.get_untracked();
-        let (mut lo, mut hi) = (lo, hi);
-        if hi - lo > WINDOW_PAGES {
-            if hi > old_hi {
-                lo = hi - WINDOW_PAGES;
-            } else {
-                hi = lo + WINDOW_PAGES;
-            }
-        }
+        let (lo, hi) = bounded((old_lo, old_hi), (lo, hi));
         let document = web_sys::window().and_then(|w| w.document());
         self.heights.update_value(|heights| {
             for i in (old_lo..old_hi).filter(|i| *i < lo || *i >= hi) {
@@ -193,6 +186,18 @@ impl Timeline {
 
     fn loaded(self) -> usize {
         self.pages.with(|pages| pages.iter().map(|p| p.len()).sum())
+    }
+}
+
+/// The window `wanted`, trimmed to [`WINDOW_PAGES`] on the side it moved away from.
+fn bounded(old: (usize, usize), wanted: (usize, usize)) -> (usize, usize) {
+    let (lo, hi) = wanted;
+    if hi - lo <= WINDOW_PAGES {
+        wanted
+    } else if hi > old.1 {
+        (hi - WINDOW_PAGES, hi)
+    } else {
+        (lo, lo + WINDOW_PAGES)
     }
 }
 
@@ -442,5 +447,38 @@ fn EventRow(event: HistoryEvent) -> impl IntoView {
                 {body}
             </div>
         </li>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{WINDOW_PAGES, bounded};
+
+    #[test]
+    fn the_window_never_holds_more_than_its_pages() {
+        assert_eq!(WINDOW_PAGES, 4);
+        let cases = [
+            // (old, wanted, expected, why)
+            ((0, 0), (0, 1), (0, 1), "the first page"),
+            ((0, 3), (0, 4), (0, 4), "room for a fourth"),
+            (
+                (0, 4),
+                (0, 5),
+                (1, 5),
+                "a fifth page below pushes the first out",
+            ),
+            ((6, 10), (6, 11), (7, 11), "deep down, the same"),
+            (
+                (6, 10),
+                (5, 10),
+                (5, 9),
+                "scrolling back up drops the last page",
+            ),
+            ((1, 5), (0, 5), (0, 4), "back at the top"),
+            ((0, 2), (0, 2), (0, 2), "nothing to trim"),
+        ];
+        for (old, wanted, expected, why) in cases {
+            assert_eq!(bounded(old, wanted), expected, "{why}");
+        }
     }
 }
