@@ -42,6 +42,10 @@ const session = await token();
 async function open() {
   const context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 900 } });
   await context.addInitScript((t) => localStorage.setItem('rapport.session', t), session);
+  // Trunk's loader announces the instance: keep its memory to report the wasm side too.
+  await context.addInitScript(() => addEventListener('TrunkApplicationStarted', (e) => {
+    window.rapportWasmMemory = e.detail.wasm.memory;
+  }));
   const page = await context.newPage();
   await page.goto(`${base}/history`);
   await page.waitForFunction(() => performance.getEntriesByName('rapport:history-ready').length > 0, null, { timeout: 10_000 });
@@ -103,6 +107,7 @@ const scrollSeconds = (Date.now() - scrollStarted) / 1000;
 const cdp = await context.newCDPSession(page);
 await cdp.send('HeapProfiler.collectGarbage');
 const heap = await cdp.send('Runtime.getHeapUsage');
+const wasmMemory = await page.evaluate(() => window.rapportWasmMemory?.buffer.byteLength ?? 0);
 await context.close();
 await browser.close();
 
@@ -113,4 +118,4 @@ line('history-filter-median', median(filter), 'ms', budgets.filter);
 line('history-rows-at-5000', most, 'rows', budgets.rows, 0);
 line('history-js-heap', heap.usedSize / 1024 / 1024, 'MB', budgets.heapMb);
 console.log(`info: history-first-page from navigation start, median = ${median(fromNavigation).toFixed(1)} ms (includes loading the portal)`);
-console.log(`info: history-scroll reached ${loaded} events in ${scrollSeconds.toFixed(1)} s; JS heap allocated ${(heap.totalSize / 1024 / 1024).toFixed(1)} MB (the wasm linear memory is not part of the JS heap)`);
+console.log(`info: history-scroll reached ${loaded} events in ${scrollSeconds.toFixed(1)} s; JS heap allocated ${(heap.totalSize / 1024 / 1024).toFixed(1)} MB; wasm linear memory (not part of the JS heap, holds the loaded events) ${(wasmMemory / 1024 / 1024).toFixed(1)} MB`);
