@@ -3,6 +3,9 @@
 # per figure: `bench: <name> = <value> <unit> (budget <budget> <unit>) ok|OVER`.
 #   first-load-*: wasm + js + css of the built portal, raw, gzip -9 and brotli -q 11.
 #   profile-*: median times in headless Chromium against the reference backend on loopback.
+#   history-*: the timeline over a 100,000-event history in headless Chromium (first page,
+#              filter change, rows in the DOM at event 5,000, JS heap), then the backend's own
+#              history figures (`history_bench` example: page p95, facts median).
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 cd "$RAPPORT_ROOT"
@@ -31,6 +34,9 @@ figure first-load-brotli $((br / 1024)) KB 250
 
 port=${RAPPORT_BENCH_PORT:-18766}
 db=$(mktemp -u /tmp/rapport-bench-XXXXXX.sqlite3)
+# The demo customer with a 100,000-event history, as the history budgets are stated for.
+./target/release/rapport-server seed-history --db "$db" --email demo@rapport.example \
+  --events 100000 --seed 42 >/dev/null 2>&1
 ./target/release/rapport-server --addr "127.0.0.1:$port" --db "$db" --dist dist >/dev/null 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null; rm -f "$db"*' EXIT
@@ -38,4 +44,9 @@ for _ in $(seq 50); do curl -fsS "http://127.0.0.1:$port/config.json" >/dev/null
 out=$(node tests/e2e/bench.mjs "http://127.0.0.1:$port" "${RAPPORT_BENCH_RUNS:-7}")
 echo "$out"
 grep -q OVER <<<"$out" && over=1
+out=$(node tests/e2e/bench-history.mjs "http://127.0.0.1:$port" "${RAPPORT_BENCH_RUNS:-7}")
+echo "$out"
+grep -q OVER <<<"$out" && over=1
+# The backend's side of the same history (its own seeded database and server on loopback).
+cargo run --release --locked -p rapport-server --example history_bench 2>/dev/null || over=1
 exit $over

@@ -8,8 +8,8 @@ use crate::i18n::*;
 use crate::language;
 use crate::pages::audit::AuditPage;
 use crate::pages::{
-    coming_soon::ComingSoon, preferences::PreferencesPage, privacy::PrivacyPage,
-    profile::ProfilePage, sign_in::SignInPage,
+    history::HistoryPage, preferences::PreferencesPage, privacy::PrivacyPage, profile::ProfilePage,
+    sign_in::SignInPage,
 };
 use crate::session::Session;
 use leptos::prelude::*;
@@ -128,7 +128,7 @@ fn Portal(config: PortalConfig, host: web_sys::HtmlElement) -> impl IntoView {
                         <Route path=path!("/profile") view=ProfilePage />
                         <Route path=path!("/preferences") view=PreferencesPage />
                         <Route path=path!("/privacy") view=PrivacyPage />
-                        <Route path=path!("/history") view=|| view! { <ComingSoon section=Section::History /> } />
+                        <Route path=path!("/history") view=HistoryPage />
                     </Routes>
                 </Show>
             </main>
@@ -181,13 +181,6 @@ fn confirm_leaving(unsaved: UnsavedChanges, i18n: I18nContext<Locale>) {
     );
     // The portal lives as long as the page; the listener with it.
     listener.forget();
-}
-
-/// The sections of the portal that are announced but not built yet.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Section {
-    /// The timeline.
-    History,
 }
 
 fn start_in_language(i18n: I18nContext<Locale>, config: &PortalConfig) {

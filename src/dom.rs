@@ -16,31 +16,12 @@ pub fn focus(id: &str) {
 /// Offers `contents` to the customer as a file called `name`, the way a link with `download`
 /// would: through a Blob URL, so an authenticated download needs no token in a URL.
 pub fn download(name: &str, mime: &str, contents: &str) {
-    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
-        return;
-    };
     let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(contents));
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime);
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
-        return;
-    };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
-        return;
-    };
-    if let Ok(link) = document
-        .create_element("a")
-        .map(|e| e.unchecked_into::<web_sys::HtmlAnchorElement>())
-    {
-        link.set_href(&url);
-        link.set_download(name);
-        if let Some(body) = document.body() {
-            let _ = body.append_child(&link);
-            link.click();
-            let _ = body.remove_child(&link);
-        }
+    if let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) {
+        let _ = save_file(&blob, name);
     }
-    let _ = web_sys::Url::revoke_object_url(&url);
 }
 
 /// A Unix time as a date and time in `language`, in the browser's time zone (Intl, so the
@@ -55,4 +36,50 @@ pub fn date_time(unix_seconds: i64, language: &str) -> String {
     let _ = js_sys::Reflect::set(&options, &"dateStyle".into(), &"medium".into());
     let _ = js_sys::Reflect::set(&options, &"timeStyle".into(), &"short".into());
     date.to_locale_string(language, &options).into()
+}
+
+/// Hands a file to the browser's download, under `name`.
+///
+/// The export needs the bearer token, so a plain link cannot fetch it; the portal fetches it
+/// and offers the result through a temporary `blob:` URL and `<a download>` (allowed by the
+/// CSP: a download is not a fetch, so `connect-src` does not apply).
+pub fn save_file(blob: &web_sys::Blob, name: &str) -> Result<(), wasm_bindgen::JsValue> {
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or_else(|| wasm_bindgen::JsValue::from_str("no document"))?;
+    let url = web_sys::Url::create_object_url_with_blob(blob)?;
+    let link: web_sys::HtmlAnchorElement = document.create_element("a")?.unchecked_into();
+    link.set_href(&url);
+    link.set_download(name);
+    link.set_hidden(true);
+    let body = document
+        .body()
+        .ok_or_else(|| wasm_bindgen::JsValue::from_str("no body"))?;
+    body.append_child(&link)?;
+    link.click();
+    link.remove();
+    // The download has taken its own reference by now; a little later frees the memory.
+    leptos::prelude::set_timeout(
+        move || {
+            let _ = web_sys::Url::revoke_object_url(&url);
+        },
+        std::time::Duration::from_secs(10),
+    );
+    Ok(())
+}
+
+/// Puts a `performance.mark` once what is on screen now has been painted, for the benchmark.
+pub fn mark_after_paint(name: &'static str) {
+    leptos::prelude::request_animation_frame(move || {
+        if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+            let _ = performance.mark(name);
+        }
+    });
+}
+
+/// Puts a `performance.mark` now.
+pub fn mark(name: &str) {
+    if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = performance.mark(name);
+    }
 }

@@ -3,7 +3,7 @@
 //! Every request carries an `AbortController` that fires when the request's future is dropped,
 //! so leaving a page cancels what it was loading instead of letting answers land on nothing.
 
-use super::{BackendError, BackendFuture, CustomerBackend, Saved};
+use super::{BackendError, BackendFuture, CustomerBackend, Download, ExportFormat, Saved};
 use gloo_net::http::{Request, RequestBuilder, Response};
 use rapport_domain::api::Role;
 use rapport_domain::api::{ConflictBody, ErrorBody, SignInRequest, SignInResponse};
@@ -11,6 +11,7 @@ use rapport_domain::consent::{
     ChainReport, CustomerAt, ErasureRequest, LedgerEntry, LedgerExport, MyConsents, RecordConsent,
     ScreenCatalog,
 };
+use rapport_domain::history::{DerivedFacts, HistoryPage, HistoryQuery};
 use rapport_domain::{Preferences, Profile, Version, Versioned};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -189,6 +190,68 @@ impl CustomerBackend for HttpBackend {
             self.get_json(&path).await
         })
     }
+    fn load_history(&self, query: HistoryQuery) -> BackendFuture<'_, HistoryPage> {
+        Box::pin(async move {
+            let pairs = query.to_pairs();
+            let request = Request::get(&self.url("/me/history"))
+                .query(pairs.iter().map(|(name, value)| (*name, value.as_str())));
+            let response = send(self.authorized(request), None).await?;
+            read(self.check_session(response)?).await
+        })
+    }
+
+    fn load_facts(&self) -> BackendFuture<'_, DerivedFacts> {
+        Box::pin(async move {
+            let request = self.authorized(Request::get(&self.url("/me/history/facts")));
+            read(self.check_session(send(request, None).await?)?).await
+        })
+    }
+
+    fn export_history(&self, format: ExportFormat) -> BackendFuture<'_, Download> {
+        Box::pin(async move {
+            let request =
+                Request::get(&self.url("/me/history/export")).query([("format", format.as_str())]);
+            let response = self.check_session(send(self.authorized(request), None).await?)?;
+            let status = response.status();
+            if !(200..=299).contains(&status) {
+                // `read` turns an error answer into its BackendError (it never reads a body
+                // as `ErrorBody` here: that is only for a 2xx).
+                return Err(read::<ErrorBody>(response)
+                    .await
+                    .err()
+                    .unwrap_or(BackendError::Server { status }));
+            }
+            let file_name = response
+                .headers()
+                .get("content-disposition")
+                .and_then(|value| attachment_name(&value))
+                .unwrap_or_else(|| format!("rapport-history.{}", format.as_str()));
+            // The body is streamed; a server that gives up half way makes this fail, so a
+            // cut-off export never looks like a complete file.
+            let raw: web_sys::Response = response.into();
+            let promise = raw
+                .blob()
+                .map_err(|_| BackendError::Unreadable("no body".into()))?;
+            let blob = wasm_bindgen_futures::JsFuture::from(promise)
+                .await
+                .map_err(|_| BackendError::Offline)?;
+            Ok(Download {
+                file_name,
+                blob: wasm_bindgen::JsCast::unchecked_into(blob),
+            })
+        })
+    }
+}
+
+/// The file name of `attachment; filename="name.csv"`, when it is a plain one.
+fn attachment_name(disposition: &str) -> Option<String> {
+    let (_, rest) = disposition.split_once("filename=")?;
+    let name = rest.split(';').next()?.trim().trim_matches('"');
+    let plain = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    plain.then(|| name.to_owned())
 }
 
 impl HttpBackend {
@@ -337,4 +400,29 @@ fn with_query(path: &str, pairs: &[(String, String)]) -> String {
 
 fn encode(value: &str) -> String {
     js_sys::encode_uri_component(value).into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::attachment_name;
+
+    #[test]
+    fn attachment_names_are_taken_only_when_plain() {
+        let cases = [
+            (
+                "attachment; filename=\"rapport-history-2026-11-26.csv\"",
+                Some("rapport-history-2026-11-26.csv"),
+            ),
+            (
+                "attachment; filename=history.json; size=10",
+                Some("history.json"),
+            ),
+            ("attachment; filename=\"../../etc/passwd\"", None),
+            ("attachment; filename=\"\"", None),
+            ("inline", None),
+        ];
+        for (header, expected) in cases {
+            assert_eq!(attachment_name(header).as_deref(), expected, "{header}");
+        }
+    }
 }

@@ -10,6 +10,7 @@ use rapport_domain::consent::{
     ChainReport, CustomerAt, ErasureRequest, LedgerEntry, LedgerExport, MyConsents, RecordConsent,
     ScreenCatalog,
 };
+use rapport_domain::history::{DerivedFacts, HistoryPage, HistoryQuery};
 use rapport_domain::{Preferences, Profile, Version, Versioned};
 use std::future::Future;
 use std::pin::Pin;
@@ -71,6 +72,41 @@ pub trait CustomerBackend {
         customer_ref: String,
         date: String,
     ) -> BackendFuture<'_, CustomerAt>;
+    /// One page of the customer's history, newest first, as the query asks.
+    fn load_history(&self, query: HistoryQuery) -> BackendFuture<'_, HistoryPage>;
+    /// The facts the backend derives from the whole history.
+    fn load_facts(&self) -> BackendFuture<'_, DerivedFacts>;
+    /// The whole history as a file, ready to hand to the browser's download.
+    fn export_history(&self, format: ExportFormat) -> BackendFuture<'_, Download>;
+}
+
+/// The formats the history export comes in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    /// Comma-separated values, one event a row (spreadsheets).
+    Csv,
+    /// `{ "events": [...] }` in the contract's event shape (programs).
+    Json,
+}
+
+impl ExportFormat {
+    /// The name in the `format=` parameter, also the file extension.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Csv => "csv",
+            Self::Json => "json",
+        }
+    }
+}
+
+/// A file produced by the backend for the customer to keep.
+#[derive(Debug, Clone)]
+pub struct Download {
+    /// The name the backend suggests (`Content-Disposition`), or one made up from the format.
+    pub file_name: String,
+    /// The content, held by the browser rather than copied into the wasm memory.
+    pub blob: web_sys::Blob,
 }
 
 /// A versioned write's result: stored, or refused because the record had moved on.

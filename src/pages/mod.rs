@@ -1,7 +1,7 @@
 //! One module per section of the navigation.
 
 pub mod audit;
-pub mod coming_soon;
+pub mod history;
 pub mod preferences;
 pub mod privacy;
 pub mod profile;

@@ -203,10 +203,10 @@ test('everything is reachable by keyboard: skip link, navigation, form, save', a
 
 test('sections not built yet say so plainly', async ({ page }) => {
   await signIn(page);
-  await page.getByRole('link', { name: 'History' }).click();
-  await expect(page.getByRole('heading', { name: 'History' })).toBeVisible();
+  await page.getByRole('link', { name: 'Privacy' }).click();
+  await expect(page.getByRole('heading', { name: 'Privacy' })).toBeVisible();
   await expect(page.getByText('This page is not built yet.')).toBeVisible();
-  await expect(page.getByRole('link', { name: 'History' })).toHaveAttribute('aria-current', 'page');
+  await expect(page.getByRole('link', { name: 'Privacy' })).toHaveAttribute('aria-current', 'page');
 });
 
 test('a mistake in the configuration is shown naming the setting', async ({ page }) => {

@@ -1,7 +1,9 @@
-// Regenerates the README's screenshots from a running portal: node screenshots.mjs <base-url>
+// Regenerates the README's screenshots from a running portal:
+// node screenshots.mjs <base-url> [name ...]   (all of them when no name is given)
 import { chromium } from '@playwright/test';
 
 const base = process.argv[2] ?? 'http://127.0.0.1:8080';
+const only = process.argv.slice(3);
 const out = new URL('../../docs/', import.meta.url).pathname;
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
@@ -29,6 +31,8 @@ const shots = [
   { name: 'preferences-sv-phone', path: '/preferences', viewport: phone, locale: 'sv-SE', ready: '#contact-title', act: choose },
   { name: 'privacy', path: '/privacy', viewport: desktop, locale: 'en-GB', ready: '#consent-marketing', act: consent },
   { name: 'audit', path: '/audit', viewport: desktop, locale: 'en-GB', ready: '#ledger-title', officer: true },
+  // The timeline is long by design: its first screens, not the whole page.
+  { name: 'history', path: '/history', viewport: { width: 1100, height: 2200 }, locale: 'en-GB', ready: '.timeline li.event', clip: true },
 ];
 
 /** A few choices, so the page shows ticked items and the review of changes. */
@@ -47,7 +51,10 @@ async function consent(page) {
 }
 
 for (const shot of shots) {
-  const context = await browser.newContext({ viewport: shot.viewport, locale: shot.locale, deviceScaleFactor: 1 });
+  if (only.length > 0 && !only.includes(shot.name)) continue;
+  const context = await browser.newContext({
+    viewport: shot.viewport, locale: shot.locale, deviceScaleFactor: 1, timezoneId: 'Europe/Stockholm',
+  });
   const account = shot.officer ? officer : { token, subject, role: 'customer' };
   await context.addInitScript(([t, s, r]) => {
     localStorage.setItem('rapport.session', t);
@@ -56,11 +63,13 @@ for (const shot of shots) {
   }, [account.token, account.subject, account.role]);
   const page = await context.newPage();
   await page.goto(`${base}${shot.path}`);
-  await page.locator(shot.ready).waitFor();
+  await page.locator(shot.ready).first().waitFor();
   if (shot.act) await shot.act(page);
-  // The whole page in one viewport, so sticky parts sit where a customer would see them last.
-  const height = await page.evaluate(() => document.documentElement.scrollHeight);
-  await page.setViewportSize({ width: shot.viewport.width, height });
+  if (!shot.clip) {
+    // The whole page in one viewport, so sticky parts sit where a customer would see them last.
+    const height = await page.evaluate(() => document.documentElement.scrollHeight);
+    await page.setViewportSize({ width: shot.viewport.width, height });
+  }
   await page.waitForTimeout(200);
   await page.screenshot({ path: `${out}${shot.name}.png` });
   await context.close();

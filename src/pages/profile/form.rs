@@ -56,7 +56,7 @@ pub fn ProfileForm(initial: Versioned<Profile>) -> impl IntoView {
         }
     };
 
-    mark_ready();
+    crate::dom::mark_after_paint("rapport:profile-ready");
 
     view! {
         <EditorNotice notice=editor.notice />
@@ -131,15 +131,6 @@ impl Describe for Profile {
 /// The element id of a field's input, also used to focus it.
 pub(super) fn field_id(field: ProfileField) -> String {
     format!("profile-{}", field.as_str().replace('_', "-"))
-}
-
-/// Marks the moment the form is on screen, for the benchmark (`rapport:profile-ready`).
-fn mark_ready() {
-    request_animation_frame(|| {
-        if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
-            let _ = performance.mark("rapport:profile-ready");
-        }
-    });
 }
 
 /// A labelled text input whose problem, when shown, is tied to it for screen readers.

@@ -1,4 +1,5 @@
-//! The Profile page: load the customer's profile, then hand it to the form.
+//! The Profile page: load the customer's profile, then hand it to the form; below it, the
+//! facts derived from the customer's history, read-only.
 
 mod form;
 
@@ -6,7 +7,9 @@ pub use form::ProfileForm;
 
 use crate::components::loading::LoadThen;
 use crate::i18n::*;
+use crate::pages::history::HistoryFacts;
 use leptos::prelude::*;
+use leptos_router::components::A;
 
 /// `/profile`.
 #[component]
@@ -19,5 +22,11 @@ pub fn ProfilePage() -> impl IntoView {
             load=|backend| backend.load_profile()
             render=|initial| view! { <ProfileForm initial=initial /> }.into_any()
         />
+        // Read-only and loaded on its own: a failure here never stands in the way of editing.
+        <section class="card" aria-labelledby="profile-facts-title">
+            <h2 id="profile-facts-title">{t!(i18n, history.profile_facts)}</h2>
+            <HistoryFacts />
+            <p><A href="/history">{t!(i18n, history.see_all)}</A></p>
+        </section>
     }
 }

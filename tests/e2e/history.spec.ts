@@ -1,0 +1,203 @@
+// The History page end to end, against the demo customer's 300 events: derived facts, filters,
+// search, dates in the reader's time zone, loading as the customer scrolls with a bounded DOM,
+// "Load more" by keyboard, the empty and error states, the export, and axe in both languages.
+import type { APIRequestContext, Page } from '@playwright/test';
+import { test, expect, signIn, apiToken, expectNoAxeViolations } from './fixtures';
+import * as fs from 'node:fs';
+
+// Dates are shown and filtered in the reader's zone; pin one that is not UTC.
+const ZONE = 'Europe/Stockholm';
+test.use({ timezoneId: ZONE });
+
+type Event = { id: number; channel: string; occurred_at: number; kind: string; details: any };
+
+async function api(request: APIRequestContext, path: string) {
+  const response = await request.get(path, { headers: { authorization: `Bearer ${await apiToken(request)}` } });
+  expect(response.ok()).toBeTruthy();
+  return response.json();
+}
+
+async function allEvents(request: APIRequestContext): Promise<Event[]> {
+  return (await api(request, '/api/me/history/export?format=json')).events;
+}
+
+const rows = (page: Page) => page.locator('.timeline li.event');
+const loaded = (page: Page) => page.locator('.timeline');
+const status = (page: Page) => page.locator('.timeline-status');
+
+async function openHistory(page: Page) {
+  await signIn(page);
+  await page.getByRole('navigation').getByRole('link', { name: 'History' }).click();
+  await expect(page.getByRole('heading', { name: 'Your history', level: 1 })).toBeVisible();
+  await expect(status(page)).toHaveText('50 events loaded');
+}
+
+/** `2026-11-22` for an instant, in the test's zone (Swedish writes dates the ISO way). */
+const localDay = (secs: number) =>
+  new Intl.DateTimeFormat('sv-SE', { timeZone: ZONE, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(secs * 1000));
+
+test('derived facts and the newest events, grouped by day', async ({ page, request }) => {
+  const facts = await api(request, '/api/me/history/facts');
+  const events = await allEvents(request);
+  await openHistory(page);
+  const summary = page.getByRole('region', { name: 'At a glance' });
+  await expect(summary.getByText('Customer since')).toBeVisible();
+  await expect(summary.getByText(`${facts.top_products[0].product} (${facts.top_products[0].units} units)`)).toBeVisible();
+  await expect(summary.getByText(`On average ${facts.mean_days_between_purchases} days between purchases`)).toBeVisible();
+  // The first row is the newest event, under a heading for its day in the reader's zone.
+  const first = rows(page).first();
+  await expect(first.locator('time')).toHaveAttribute('datetime', new Date(events[0].occurred_at * 1000).toISOString());
+  const heading = new Intl.DateTimeFormat('en-GB', { dateStyle: 'full', timeZone: ZONE }).format(new Date(events[0].occurred_at * 1000));
+  await expect(page.getByRole('heading', { name: heading, level: 3 })).toBeVisible();
+  expect(await rows(page).count()).toBe(50);
+
+  // The profile page shows the same facts, read-only, below the form.
+  await page.getByRole('navigation').getByRole('link', { name: 'Profile' }).click();
+  const onProfile = page.getByRole('region', { name: 'From your history' });
+  await expect(onProfile.getByText(`${facts.top_products[0].product} (${facts.top_products[0].units} units)`)).toBeVisible();
+  await expect(page.getByLabel('Name', { exact: true })).toBeEditable();
+});
+
+test('filtering by kind and channel shows only those events', async ({ page, request }) => {
+  const expected = (await allEvents(request)).filter((e) => e.kind === 'purchase' && e.channel === 'store');
+  await openHistory(page);
+  await page.getByLabel('Kind').selectOption({ label: 'Purchase' });
+  await page.getByLabel('Channel').selectOption({ label: 'Store' });
+  await expect(rows(page).first().locator('time')).toHaveAttribute('datetime', new Date(expected[0].occurred_at * 1000).toISOString());
+  await expect(status(page)).toHaveText(`${Math.min(50, expected.length)} events loaded`);
+  const kinds = await rows(page).evaluateAll((els) => els.map((el) => el.getAttribute('data-kind')));
+  expect(new Set(kinds)).toEqual(new Set(['purchase']));
+  const channels = await rows(page).locator('.channel').allTextContents();
+  expect(new Set(channels)).toEqual(new Set(['Store']));
+
+  await page.getByRole('button', { name: 'Clear filters' }).click();
+  await expect(page.getByLabel('Kind')).toHaveValue('');
+  await expect(rows(page).first().locator('time')).toHaveAttribute('datetime', new Date((await allEvents(request))[0].occurred_at * 1000).toISOString());
+});
+
+test('search finds events by product, after a pause in typing', async ({ page, request }) => {
+  const expected = (await allEvents(request)).filter((e) =>
+    e.kind === 'purchase' && e.details.items.some((i: any) => /lingonsylt/i.test(i.product)));
+  expect(expected.length).toBeGreaterThan(0);
+  await openHistory(page);
+  await page.getByLabel('Search').pressSequentially('lingonsy', { delay: 30 });
+  await expect(status(page)).toHaveText(`${Math.min(50, expected.length)} events loaded`);
+  const texts = await rows(page).allTextContents();
+  for (const text of texts) expect(text).toMatch(/Lingonsylt/);
+});
+
+test('a date range keeps the events of those days in the reader\'s time zone', async ({ page, request }) => {
+  const events = await allEvents(request);
+  const day = localDay(events[5].occurred_at);
+  const expected = events.filter((e) => localDay(e.occurred_at) === day);
+  await openHistory(page);
+  await page.getByLabel('From').fill(day);
+  await page.getByLabel('To (inclusive)').fill(day);
+  await expect(status(page)).toHaveText(`${expected.length} events loaded`);
+  const stamps = await rows(page).locator('time').evaluateAll((els) => els.map((el) => el.getAttribute('datetime')!));
+  expect(stamps.map((s) => localDay(Date.parse(s) / 1000))).toEqual(expected.map(() => day));
+
+  // The wrong way round: said at the field, and the timeline stays as it was.
+  await page.getByLabel('From').fill('2030-01-02');
+  await expect(page.getByText('The end date is before the start date.')).toBeVisible();
+  await expect(page.getByLabel('To (inclusive)')).toHaveAttribute('aria-invalid', 'true');
+  await expect(rows(page)).toHaveCount(expected.length);
+});
+
+test('scrolling loads the whole history while the DOM holds at most 200 rows', async ({ page, request }) => {
+  const events = await allEvents(request);
+  await openHistory(page);
+  let most = 0;
+  for (let i = 0; i < 40; i++) {
+    await page.mouse.wheel(0, 4000);
+    await page.waitForTimeout(100);
+    most = Math.max(most, await rows(page).count());
+    if ((await loaded(page).getAttribute('data-loaded')) === String(events.length)) break;
+  }
+  await page.keyboard.press('End');
+  await expect(loaded(page)).toHaveAttribute('data-loaded', String(events.length));
+  await expect(page.getByText('This is the beginning of your history.')).toBeVisible();
+  await expect(status(page)).toHaveText(`${events.length} events loaded`);
+  most = Math.max(most, await rows(page).count());
+  expect(most).toBeLessThanOrEqual(200);
+  // The oldest event is on screen, the newest has left the DOM ...
+  const last = events[events.length - 1];
+  await expect(page.locator(`time[datetime="${new Date(last.occurred_at * 1000).toISOString()}"]`)).toBeVisible();
+  await expect(page.locator(`time[datetime="${new Date(events[0].occurred_at * 1000).toISOString()}"]`)).toHaveCount(0);
+  // ... and comes back when the customer scrolls up again.
+  for (let i = 0; i < 40; i++) {
+    await page.mouse.wheel(0, -4000);
+    await page.waitForTimeout(50);
+  }
+  await expect(page.locator(`time[datetime="${new Date(events[0].occurred_at * 1000).toISOString()}"]`)).toBeVisible();
+  expect(await rows(page).count()).toBeLessThanOrEqual(200);
+});
+
+test('"Load more" works from the keyboard', async ({ page }) => {
+  await openHistory(page);
+  const more = page.getByRole('button', { name: 'Load more' });
+  for (let i = 0; i < 40 && !(await more.evaluate((el) => el === document.activeElement)); i++) {
+    await page.keyboard.press('Tab');
+  }
+  await expect(more).toBeFocused();
+  // Reaching the button may already have loaded a page as it scrolled into view.
+  await expect(status(page)).toHaveText(/^\d+ events loaded$/);
+  const before = Number(await loaded(page).getAttribute('data-loaded'));
+  await page.keyboard.press('Enter');
+  await expect.poll(async () => Number(await loaded(page).getAttribute('data-loaded'))).toBeGreaterThan(before);
+});
+
+test('a search with no match says so', async ({ page }) => {
+  await openHistory(page);
+  await page.getByLabel('Search').fill('zzyzxqv');
+  await expect(page.getByText('Nothing matches these filters.')).toBeVisible();
+  await expect(rows(page)).toHaveCount(0);
+});
+
+test('a failed page keeps the rows already shown and can be retried', async ({ page }) => {
+  await openHistory(page);
+  await page.route('**/api/me/history?*cursor=*', (route) => route.fulfill({ status: 503, json: {} }));
+  await page.getByRole('button', { name: 'Load more' }).click();
+  const alert = page.getByRole('alert');
+  await expect(alert).toContainText('We could not load more of your history.');
+  await expect(alert).toContainText('error 503');
+  await expect(rows(page)).toHaveCount(50);
+  await page.unroute('**/api/me/history?*cursor=*');
+  await alert.getByRole('button', { name: 'Try again' }).click();
+  await expect(status(page)).toHaveText(/^(100|150|200|250|300) events loaded$/);
+  await expect(page.getByRole('alert')).toHaveCount(0);
+});
+
+test('the whole history downloads as CSV and as JSON', async ({ page, request }) => {
+  const events = await allEvents(request);
+  await openHistory(page);
+  const [csv] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Download CSV' }).click(),
+  ]);
+  expect(csv.suggestedFilename()).toMatch(/^rapport-history-\d{4}-\d{2}-\d{2}\.csv$/);
+  const text = fs.readFileSync(await csv.path(), 'utf8');
+  expect(text.startsWith('id,occurred_at,kind,channel,description,total_minor,currency,store,details\r\n')).toBe(true);
+  const ids = text.split('\r\n').slice(1).filter((line) => /^\d+,/.test(line)).map((line) => Number(line.split(',')[0]));
+  expect(ids).toEqual(events.map((e) => e.id));
+  await expect(page.getByText(/Your download has started: rapport-history-.*\.csv/)).toBeVisible();
+
+  const [json] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Download JSON' }).click(),
+  ]);
+  expect(json.suggestedFilename()).toMatch(/\.json$/);
+  const parsed = JSON.parse(fs.readFileSync(await json.path(), 'utf8'));
+  expect(parsed.events).toEqual(events);
+});
+
+test('no axe-core violations in English and Swedish', async ({ page }) => {
+  await openHistory(page);
+  await expect(page.getByRole('region', { name: 'At a glance' }).getByText('Customer since')).toBeVisible();
+  await expectNoAxeViolations(page);
+  await page.getByLabel('Language').selectOption('sv');
+  await expect(page.getByRole('heading', { name: 'Din historik', level: 1 })).toBeVisible();
+  await expect(page.getByText('50 händelser hämtade')).toBeVisible();
+  await expect(page.getByRole('region', { name: 'I korthet' }).getByText('Kund sedan')).toBeVisible();
+  await expectNoAxeViolations(page);
+});
