@@ -201,12 +201,15 @@ test('everything is reachable by keyboard: skip link, navigation, form, save', a
   await expect(page.getByRole('status').last()).toHaveText('Your changes are saved.');
 });
 
-test('sections not built yet say so plainly', async ({ page }) => {
+test('the navigation marks the current section, and an unknown address says so', async ({ page }) => {
   await signIn(page);
   await page.getByRole('link', { name: 'Privacy' }).click();
-  await expect(page.getByRole('heading', { name: 'Privacy' })).toBeVisible();
-  await expect(page.getByText('This page is not built yet.')).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Your privacy' })).toBeVisible();
   await expect(page.getByRole('link', { name: 'Privacy' })).toHaveAttribute('aria-current', 'page');
+  await page.goto('/no/such/page');
+  await expect(page.getByRole('heading', { name: 'There is no page at this address.' })).toBeVisible();
+  await page.getByRole('link', { name: 'Go to your profile' }).click();
+  await expect(page.getByRole('heading', { name: 'Your profile' })).toBeVisible();
 });
 
 test('a mistake in the configuration is shown naming the setting', async ({ page }) => {
