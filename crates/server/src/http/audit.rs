@@ -3,12 +3,12 @@
 //! verification. Every handler takes [`Officer`], so customers get 403 and anonymous
 //! callers 401. Nothing here writes: the ledger has no update or delete route at all.
 
+use super::QueryPairs;
 use crate::AppState;
 use crate::auth::Officer;
 use crate::error::AppError;
 use crate::store::consent::{self, LedgerFilter};
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -26,17 +26,6 @@ pub fn router() -> Router<AppState> {
         .route("/audit/ledger", get(ledger))
         .route("/audit/customers/{customer_ref}/at", get(customer_at))
         .route("/audit/verify", get(verify))
-}
-
-type Pairs = Result<Query<Vec<(String, String)>>, QueryRejection>;
-
-fn pairs(query: Pairs) -> Result<Vec<(String, String)>, AppError> {
-    query
-        .map(|Query(pairs)| pairs)
-        .map_err(|rejection| AppError::BadRequest {
-            message: rejection.body_text(),
-            field: None,
-        })
 }
 
 fn bad(field: &str, message: String) -> AppError {
@@ -72,11 +61,11 @@ enum Format {
 async fn ledger(
     State(state): State<AppState>,
     _officer: Officer,
-    query: Pairs,
+    QueryPairs(query): QueryPairs,
 ) -> Result<Response, AppError> {
     let mut filter = LedgerFilter::default();
     let mut format = Format::Json;
-    for (name, value) in pairs(query)? {
+    for (name, value) in query {
         let value = value.trim().to_owned();
         match name.as_str() {
             "purpose" => filter.purpose = Some(value),
@@ -154,10 +143,10 @@ async fn customer_at(
     State(state): State<AppState>,
     _officer: Officer,
     Path(customer_ref): Path<String>,
-    query: Pairs,
+    QueryPairs(query): QueryPairs,
 ) -> Result<Json<CustomerAt>, AppError> {
     let mut date = None;
-    for (name, value) in pairs(query)? {
+    for (name, value) in query {
         match name.as_str() {
             "date" => date = Some(value.trim().to_owned()),
             _ => {

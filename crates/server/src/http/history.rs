@@ -4,14 +4,14 @@
 //! the backend agree on what a query means; a parameter that cannot be used answers 400 with
 //! `field` naming it.
 
+use super::QueryPairs;
 use crate::AppState;
 use crate::auth::Me;
 use crate::error::AppError;
 use crate::store::StoreError;
 use crate::store::history::{self, Cursor};
 use axum::body::Body;
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -32,17 +32,6 @@ pub fn router() -> Router<AppState> {
         .route("/me/history/export", get(export))
 }
 
-type Pairs = Result<Query<Vec<(String, String)>>, QueryRejection>;
-
-fn pairs(query: Pairs) -> Result<Vec<(String, String)>, AppError> {
-    query
-        .map(|Query(pairs)| pairs)
-        .map_err(|rejection| AppError::BadRequest {
-            message: rejection.body_text(),
-            field: None,
-        })
-}
-
 fn bad_param(problem: ParamProblem) -> AppError {
     AppError::BadRequest {
         message: problem.message,
@@ -53,9 +42,8 @@ fn bad_param(problem: ParamProblem) -> AppError {
 async fn page(
     State(state): State<AppState>,
     me: Me,
-    query: Pairs,
+    QueryPairs(pairs): QueryPairs,
 ) -> Result<Json<HistoryPage>, AppError> {
-    let pairs = pairs(query)?;
     let query = HistoryQuery::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
         .map_err(bad_param)?;
     let after = query
@@ -103,9 +91,13 @@ enum Format {
 /// The rows are read in keyset chunks and sent as they come, so 100,000 events never sit in
 /// memory at once and other requests are served between chunks; events that arrive during the
 /// export are newer than where it started and so are not in it.
-async fn export(State(state): State<AppState>, me: Me, query: Pairs) -> Result<Response, AppError> {
+async fn export(
+    State(state): State<AppState>,
+    me: Me,
+    QueryPairs(query): QueryPairs,
+) -> Result<Response, AppError> {
     let mut format = Format::Json;
-    for (name, value) in pairs(query)? {
+    for (name, value) in query {
         match name.as_str() {
             "format" => {
                 format = match value.trim() {

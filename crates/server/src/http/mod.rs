@@ -25,3 +25,25 @@ pub fn router() -> Router<AppState> {
         .merge(audit::router())
         .fallback(|| async { AppError::NotFound })
 }
+
+/// The query string as name/value pairs, in order and with repeats kept, so each feature can
+/// refuse what it does not know by name; a query that cannot be read at all answers 400 in the
+/// error shape.
+pub struct QueryPairs(pub Vec<(String, String)>);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for QueryPairs {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        axum::extract::Query::<Vec<(String, String)>>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Query(pairs)| QueryPairs(pairs))
+            .map_err(|rejection| AppError::BadRequest {
+                message: rejection.body_text(),
+                field: None,
+            })
+    }
+}

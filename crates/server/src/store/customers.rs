@@ -79,17 +79,6 @@ pub fn start_session(conn: &Connection, customer: i64) -> Result<String, StoreEr
     Ok(token)
 }
 
-/// The customer a live session token belongs to.
-pub fn session_customer(conn: &Connection, token: &str) -> Result<Option<i64>, StoreError> {
-    Ok(conn
-        .query_row(
-            "SELECT customer_id FROM sessions WHERE token_hash = ?1 AND expires_at > ?2",
-            params![token_hash(token), now()],
-            |row| row.get(0),
-        )
-        .optional()?)
-}
-
 /// The account a live session token belongs to, with its role.
 pub fn session_account(conn: &Connection, token: &str) -> Result<Option<(i64, Role)>, StoreError> {
     Ok(conn
