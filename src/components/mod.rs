@@ -3,3 +3,4 @@
 pub mod backend_error;
 pub mod field;
 pub mod loading;
+pub mod why;

@@ -134,3 +134,10 @@ for (const [language, title] of [['English', 'Your privacy'], ['Svenska', 'Din i
     await expectNoAxeViolations(page);
   });
 }
+
+test('the business privacy policy is on the privacy page, in the customer language', async ({ page }) => {
+  await openPrivacy(page);
+  await expect(page.getByRole('region', { name: 'Our privacy policy' })).toContainText('We never sell your data.');
+  await page.getByLabel('Language').selectOption({ label: 'Svenska' });
+  await expect(page.getByRole('region', { name: 'Vår integritetspolicy' })).toContainText('Vi säljer aldrig dina uppgifter.');
+});

@@ -1,5 +1,5 @@
 // The Profile page end to end: what a customer does, and what happens when things go wrong.
-import type { APIRequestContext } from '@playwright/test';
+import type { APIRequestContext, Page } from '@playwright/test';
 import { test, expect, signIn, apiToken, expectNoAxeViolations } from './fixtures';
 
 test('an edited profile is saved and survives a reload', async ({ page }) => {
@@ -183,20 +183,22 @@ test('everything is reachable by keyboard: skip link, navigation, form, save', a
   await page.keyboard.press('Tab');
   await expect(page.getByRole('link', { name: 'Skip to main content' })).toBeFocused();
   await page.keyboard.press('Enter');
-  await page.keyboard.press('Tab');
-  await expect(page.getByLabel('Name', { exact: true })).toBeFocused();
+  /** Tabs forward (each "Why we ask" is a stop of its own) until `target` has focus. */
+  const tabTo = async (target: ReturnType<Page['locator']>, most = 6) => {
+    for (let i = 0; i < most && !(await target.evaluate((el) => el === document.activeElement)); i++) {
+      await page.keyboard.press('Tab');
+    }
+    await expect(target).toBeFocused();
+  };
+  await tabTo(page.getByLabel('Name', { exact: true }));
   await page.keyboard.type(' K');
-  for (let i = 0; i < 3; i++) await page.keyboard.press('Tab');
   // The radio group is one tab stop; arrows move within it.
+  await tabTo(page.locator('input[name="preferred_contact"]:checked'), 10);
   const before = await page.locator('input[name="preferred_contact"]:checked').getAttribute('id');
   await page.keyboard.press('ArrowDown');
   await expect(page.locator('input[name="preferred_contact"]:checked')).not.toHaveAttribute('id', before!);
   // Past the review of changes (a disclosure, itself focusable) to the save button.
-  const save = page.getByRole('button', { name: 'Save changes' });
-  for (let i = 0; i < 4 && !(await save.evaluate((el) => el === document.activeElement)); i++) {
-    await page.keyboard.press('Tab');
-  }
-  await expect(save).toBeFocused();
+  await tabTo(page.getByRole('button', { name: 'Save changes' }), 4);
   await page.keyboard.press('Enter');
   await expect(page.getByRole('status').last()).toHaveText('Your changes are saved.');
 });
@@ -223,4 +225,13 @@ test('a mistake in the configuration is shown naming the setting', async ({ page
   await expect(page.getByRole('heading', { name: 'This portal is not set up correctly' })).toBeVisible();
   await expect(page.getByText('languages[1]: "de" is not a language the portal has translations for')).toBeVisible();
   await expect(page.getByText('theme.acent: "acent" is not a theme setting')).toBeVisible();
+});
+
+test('every profile field says why we ask and which purpose it serves', async ({ page }) => {
+  await signIn(page);
+  const email = page.getByLabel('E-mail address');
+  await expect(email).toHaveAccessibleDescription(/To send order confirmations and receipts/);
+  await page.locator('.field', { has: email }).getByText('Why we ask').click();
+  await expect(page.getByText(/To send order confirmations and receipts.*Used for: Customer service/)).toBeVisible();
+  await expect(page.getByRole('group', { name: 'How do you prefer to be contacted?' })).toHaveAccessibleDescription(/So we reach you the way you like/);
 });

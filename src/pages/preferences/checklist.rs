@@ -1,6 +1,7 @@
 //! One checklist: its question, why it is asked, and its items as radio buttons or checkboxes.
 
 use super::form::PageProblem;
+use crate::components::why::WhyWeAsk;
 use crate::editor::describe::Cx;
 use crate::i18n::*;
 use leptos::prelude::*;
@@ -23,15 +24,6 @@ pub fn ChecklistField(
     let base = format!("checklist-{id}");
     let why_id = format!("{base}-why");
     let error_id = format!("{base}-error");
-    let purpose_title = {
-        let (cx, purpose) = (cx.clone(), list.purpose.clone());
-        move || {
-            cx.config
-                .purpose(&purpose)
-                .map(|p| p.title.get(cx.language()).to_owned())
-                .unwrap_or_default()
-        }
-    };
     let problem = {
         let prefix = format!("answers.{id}");
         Memo::new(move |_| {
@@ -158,20 +150,18 @@ pub fn ChecklistField(
     let max_hint = list
         .max_choices
         .map(|max| view! { <p class="hint">{t!(i18n, preferences.max_choices, max)}</p> });
-    let (label, why) = (list.label.clone(), list.why_we_ask.clone());
-    let (lang_label, lang_why) = (lang.clone(), lang.clone());
+    let (label, why, purpose) = (
+        list.label.clone(),
+        list.why_we_ask.clone(),
+        list.purpose.clone(),
+    );
+    let lang_label = lang.clone();
 
     view! {
         <fieldset class="field checklist" id=base.clone() aria-describedby=described_by>
             <legend>{move || label.get(lang_label()).to_owned()}</legend>
             {description}
-            <details class="why">
-                <summary>{t!(i18n, preferences.why_we_ask)}</summary>
-                <p id=why_id>
-                    {move || why.get(lang_why()).to_owned()} " "
-                    {t!(i18n, preferences.used_for, purpose = purpose_title.clone())}
-                </p>
-            </details>
+            <WhyWeAsk id=why_id why=why purpose=purpose />
             {max_hint}
             <div class="options">{no_answer}{items}</div>
             {other}

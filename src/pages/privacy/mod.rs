@@ -10,6 +10,7 @@ use crate::i18n::*;
 use consents::Consents;
 use data::{DownloadData, Erasure};
 use leptos::prelude::*;
+use rapport_domain::config::PortalConfig;
 
 /// `/privacy`.
 #[component]
@@ -24,5 +25,29 @@ pub fn PrivacyPage() -> impl IntoView {
         />
         <DownloadData />
         <Erasure />
+        <Policy />
     }
+}
+
+/// The business's privacy policy, in the customer's language.
+#[component]
+fn Policy() -> impl IntoView {
+    let i18n = use_i18n();
+    let policy = expect_context::<PortalConfig>().privacy_policy;
+    policy.map(|policy| {
+        let paragraphs = move || {
+            let language = leptos_i18n::Locale::as_str(i18n.get_locale());
+            policy
+                .get(language)
+                .split("\n\n")
+                .map(|paragraph| view! { <p>{paragraph.to_owned()}</p> })
+                .collect_view()
+        };
+        view! {
+            <section class="card policy-text" id="policy" aria-labelledby="policy-title">
+                <h2 id="policy-title">{t!(i18n, privacy.policy)}</h2>
+                {paragraphs}
+            </section>
+        }
+    })
 }

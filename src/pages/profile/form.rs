@@ -3,6 +3,7 @@
 
 use crate::backend::{Backend, BackendFuture, Saved};
 use crate::components::field::ProblemText;
+use crate::components::why::WhyWeAsk;
 use crate::editor::Editor;
 use crate::editor::describe::{Cx, Describe};
 use crate::editor::view::{EditorControls, EditorNotice};
@@ -148,10 +149,16 @@ fn TextInput(
     let id = field_id(field);
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
+    let why_id = format!("{id}-why");
+    let reason = expect_context::<PortalConfig>()
+        .profile_fields
+        .get(field.as_str())
+        .cloned();
     let described_by = {
         let (hint_id, error_id, has_hint) = (hint_id.clone(), error_id.clone(), hint.is_some());
+        let why = reason.is_some().then(|| why_id.clone());
         move || {
-            let mut ids = Vec::new();
+            let mut ids: Vec<String> = why.iter().cloned().collect();
             if has_hint {
                 ids.push(hint_id.clone());
             }
@@ -164,6 +171,7 @@ fn TextInput(
     view! {
         <div class="field" class:invalid=move || problem.get().is_some()>
             <label for=id.clone()>{label}</label>
+            {reason.map(|r| view! { <WhyWeAsk id=why_id.clone() why=r.why_we_ask purpose=r.purpose /> })}
             {hint.map(|hint| view! { <p class="hint" id=hint_id.clone()>{hint}</p> })}
             <input
                 id=id.clone()
@@ -191,7 +199,15 @@ fn ContactChoice(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let error_id = field_id(ProfileField::PreferredContact) + "-error";
-    let described_by = error_id.clone();
+    let why_id = field_id(ProfileField::PreferredContact) + "-why";
+    let reason = expect_context::<PortalConfig>()
+        .profile_fields
+        .get(ProfileField::PreferredContact.as_str())
+        .cloned();
+    let described_by = match &reason {
+        Some(_) => format!("{why_id} {error_id}"),
+        None => error_id.clone(),
+    };
     let options: Vec<Option<ContactMethod>> = std::iter::once(None)
         .chain(ContactMethod::ALL.into_iter().map(Some))
         .collect();
@@ -203,6 +219,7 @@ fn ContactChoice(
             aria-describedby=described_by
         >
             <legend>{t!(i18n, profile.preferred_contact)}</legend>
+            {reason.map(|r| view! { <WhyWeAsk id=why_id.clone() why=r.why_we_ask purpose=r.purpose /> })}
             {options
                 .into_iter()
                 .map(|method| {

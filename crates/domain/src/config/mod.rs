@@ -44,7 +44,29 @@ pub struct PortalConfig {
     /// The contact grid; without it the portal shows no contact controls.
     #[serde(default)]
     pub contact: Option<ContactConfig>,
+    /// Why the portal asks for each profile field (`name`, `email`, `phone`,
+    /// `preferred_contact`), and the purpose the answer serves.
+    #[serde(default)]
+    pub profile_fields: BTreeMap<String, FieldReason>,
+    /// The business's privacy policy, shown on the privacy page; paragraphs are separated by
+    /// blank lines.
+    #[serde(default)]
+    pub privacy_policy: Option<Localized>,
 }
+
+/// Why a profile field is asked for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct FieldReason {
+    /// The purpose the field serves (an id from `purposes`).
+    pub purpose: String,
+    /// Why we ask, in every language.
+    pub why_we_ask: Localized,
+}
+
+/// The profile fields a reason can be given for.
+pub const PROFILE_FIELDS: [&str; 4] = ["name", "email", "phone", "preferred_contact"];
 
 /// Credentials printed on the sign-in page of a demonstration site.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -150,6 +172,8 @@ pub enum ConfigIssue {
     NoChannels,
     /// The default frequency is not among the offered ones.
     DefaultFrequencyNotOffered(String),
+    /// A reason given for a profile field the portal does not have.
+    UnknownProfileField(String),
 }
 
 impl fmt::Display for ConfigIssue {
@@ -228,6 +252,11 @@ impl fmt::Display for ConfigIssue {
             Self::DefaultFrequencyNotOffered(frequency) => write!(
                 f,
                 "\"{frequency}\" is not in `contact.frequencies`; add it there or pick one of them"
+            ),
+            Self::UnknownProfileField(field) => write!(
+                f,
+                "\"{field}\" is not a profile field; use one of {}",
+                PROFILE_FIELDS.join(", ")
             ),
             Self::UnsafeThemeValue(value) => write!(
                 f,
@@ -345,6 +374,29 @@ impl PortalConfig {
             &self.languages,
             &mut problems,
         );
+        let purpose_ids: Vec<&str> = self.purposes.iter().map(|p| p.id.as_str()).collect();
+        let mut report = |path: String, issue| problems.push(ConfigProblem { path, issue });
+        for (field, reason) in &self.profile_fields {
+            let at = format!("profile_fields.{field}");
+            if !PROFILE_FIELDS.contains(&field.as_str()) {
+                report(at.clone(), ConfigIssue::UnknownProfileField(field.clone()));
+            }
+            questions::check_purpose(
+                &purpose_ids,
+                &reason.purpose,
+                &format!("{at}.purpose"),
+                &mut report,
+            );
+            questions::check_text(
+                &reason.why_we_ask,
+                &format!("{at}.why_we_ask"),
+                &self.languages,
+                &mut report,
+            );
+        }
+        if let Some(policy) = &self.privacy_policy {
+            questions::check_text(policy, "privacy_policy", &self.languages, &mut report);
+        }
         problems
     }
 
@@ -528,6 +580,100 @@ mod tests {
             (
                 with(&["langauges"], json!(["en"])),
                 "langauges: unknown field `langauges`",
+            ),
+            (
+                with(&["checklists", "0", "items", "1", "id"], json!("golf")),
+                "checklists[0].items[1].id: \"golf\" is used twice",
+            ),
+            (
+                with(&["checklists", "1", "id"], json!("interests")),
+                "checklists[1].id: \"interests\" is used twice",
+            ),
+            (
+                with(&["checklists", "0", "id"], json!("Golf Club")),
+                "checklists[0].id: \"Golf Club\" is not a usable id",
+            ),
+            (
+                with(&["checklists", "0", "label"], json!({ "en": "Interests" })),
+                "checklists[0].label: has no \"sv\" text",
+            ),
+            (
+                with(&["checklists", "0", "why_we_ask", "sv"], json!(" ")),
+                "checklists[0].why_we_ask.sv: is empty",
+            ),
+            (
+                with(&["checklists", "1", "purpose"], json!("profiling")),
+                "checklists[1].purpose: \"profiling\" is not a purpose; use one of marketing, service",
+            ),
+            (
+                with(&["checklists", "1", "items"], json!([])),
+                "checklists[1].items: a checklist needs at least one item",
+            ),
+            (
+                with(&["checklists", "1", "max_choices"], json!(1)),
+                "checklists[1].max_choices: max_choices only applies",
+            ),
+            (
+                with(&["checklists", "0", "max_choices"], json!(3)),
+                "checklists[0].max_choices: 3 is not between 1 and the number of items (2)",
+            ),
+            (
+                with(&["checklists", "0", "choice"], json!("several")),
+                "checklists[0].choice: unknown variant `several`",
+            ),
+            (
+                with(&["checklists", "0", "items", "0", "colour"], json!("red")),
+                "checklists[0].items[0].colour: unknown field `colour`",
+            ),
+            (
+                with(&["purposes", "1", "id"], json!("marketing")),
+                "purposes[1].id: \"marketing\" is used twice",
+            ),
+            (
+                with(&["purposes", "0", "version"], json!(0)),
+                "purposes[0].version: versions start at 1",
+            ),
+            (
+                with(&["purposes", "0", "legal_basis"], json!("because")),
+                "purposes[0].legal_basis: unknown variant `because`",
+            ),
+            (
+                with(&["contact", "channels"], json!([])),
+                "contact.channels: no channels are listed",
+            ),
+            (
+                with(&["contact", "channels"], json!(["email", "email"])),
+                "contact.channels[1]: \"email\" is used twice",
+            ),
+            (
+                with(&["contact", "channels", "1"], json!("pigeon")),
+                "contact.channels[1]: unknown variant `pigeon`",
+            ),
+            (
+                with(&["contact", "default_frequency"], json!("quarterly")),
+                "contact.default_frequency: \"quarterly\" is not in `contact.frequencies`",
+            ),
+            (
+                with(&["contact", "topics", "0", "purpose"], json!("sales")),
+                "contact.topics[0].purpose: \"sales\" is not a purpose",
+            ),
+            (
+                with(
+                    &["profile_fields", "shoe_size"],
+                    json!({ "purpose": "service", "why_we_ask": { "en": "x", "sv": "y" } }),
+                ),
+                "profile_fields.shoe_size: \"shoe_size\" is not a profile field",
+            ),
+            (
+                with(
+                    &["profile_fields", "email"],
+                    json!({ "purpose": "spying", "why_we_ask": { "en": "x", "sv": "y" } }),
+                ),
+                "profile_fields.email.purpose: \"spying\" is not a purpose",
+            ),
+            (
+                with(&["privacy_policy"], json!({ "en": "Our policy" })),
+                "privacy_policy: has no \"sv\" text",
             ),
         ];
         for (config, expected) in cases {

@@ -393,7 +393,7 @@ fn check_id(earlier: &[&str], id: &str, path: &str, report: &mut impl FnMut(Stri
     }
 }
 
-fn check_text(
+pub(super) fn check_text(
     text: &Localized,
     path: &str,
     languages: &[String],
@@ -410,7 +410,7 @@ fn check_text(
     }
 }
 
-fn check_purpose(
+pub(super) fn check_purpose(
     known: &[&str],
     id: &str,
     path: &str,
