@@ -62,7 +62,15 @@ pub fn sentence(i18n: I18n, details: &EventDetails) -> Option<String> {
         EventDetails::Purchase(_) => None,
         EventDetails::Interaction(i) => Some(i.summary.clone()),
         EventDetails::ConsentChange(c) => {
-            let purpose = c.purpose.clone();
+            // The purpose's title as the customer knows it, when the configuration has it.
+            let language = leptos_i18n::Locale::as_str(i18n.get_locale());
+            let purpose = leptos::prelude::use_context::<rapport_domain::config::PortalConfig>()
+                .and_then(|config| {
+                    config
+                        .purpose(&c.purpose)
+                        .map(|p| p.title.get(language).to_owned())
+                })
+                .unwrap_or_else(|| c.purpose.clone());
             let version = c.version.to_string();
             Some(match c.decision {
                 ConsentDecision::Granted => {
