@@ -9,34 +9,15 @@
 //                              scrolling (most seen at any point on the way)
 //   history-js-heap            JS heap in use then (CDP Runtime.getHeapUsage, after a GC)
 // Prints one `bench:` line per figure (and `info:` lines). Usage: node bench-history.mjs <base-url> <runs>
-import { chromium } from '@playwright/test';
+import { demoToken, launch, median } from './bench-common.mjs';
 
 const [base = 'http://127.0.0.1:18766', runsArg = '7'] = process.argv.slice(2);
 const runs = Number(runsArg);
 const budgets = { first: 150, filter: 100, rows: 300, heapMb: 50 };
 const TARGET = 5000;
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    '--no-first-run', '--disable-quic'],
-});
-
-async function token() {
-  const response = await fetch(`${base}/api/session`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: 'demo@rapport.example', password: 'demo' }),
-  });
-  if (!response.ok) throw new Error(`sign-in failed: HTTP ${response.status}`);
-  return (await response.json()).token;
-}
-
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-};
+const browser = await launch();
+const token = () => demoToken(base);
 
 const session = await token();
 async function open() {

@@ -2,33 +2,14 @@
 // (the portal's `rapport:profile-ready` mark), and a save's round trip as the customer sees
 // it (click -> "saved"), each the median of several runs in fresh headless Chromium contexts.
 // Prints one `bench:` line per figure. Usage: node bench.mjs <base-url> <runs>
-import { chromium } from '@playwright/test';
+import { demoToken, launch, median } from './bench-common.mjs';
 
 const [base = 'http://127.0.0.1:18766', runsArg = '7'] = process.argv.slice(2);
 const runs = Number(runsArg);
 const budgets = { first: 500, save: 200 };
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    '--no-first-run', '--disable-quic'],
-});
-
-async function token() {
-  const response = await fetch(`${base}/api/session`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: 'demo@rapport.example', password: 'demo' }),
-  });
-  if (!response.ok) throw new Error(`sign-in failed: HTTP ${response.status}`);
-  return (await response.json()).token;
-}
-
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-};
+const browser = await launch();
+const token = () => demoToken(base);
 
 const first = [];
 const save = [];
