@@ -263,9 +263,9 @@ fn ConfigProblems(failure: ConfigFailure) -> impl IntoView {
                 ConfigFailure::Mistakes(mistakes) => {
                     view! {
                         <p>{t!(i18n, config.intro)}</p>
-                        <ul role="alert">
+                        <div role="alert"><ul>
                             {mistakes.into_iter().map(|m| view! { <li><code>{m}</code></li> }).collect_view()}
-                        </ul>
+                        </ul></div>
                     }
                         .into_any()
                 }

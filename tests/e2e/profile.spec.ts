@@ -235,3 +235,19 @@ test('every profile field says why we ask and which purpose it serves', async ({
   await expect(page.getByText(/To send order confirmations and receipts.*Used for: Customer service/)).toBeVisible();
   await expect(page.getByRole('group', { name: 'How do you prefer to be contacted?' })).toHaveAccessibleDescription(/So we reach you the way you like/);
 });
+
+test('the sign-in page in Swedish and the configuration-mistake page have no axe-core violations', async ({ browser, page }) => {
+  const swedish = await browser.newContext({ locale: 'sv-SE' });
+  const sv = await swedish.newPage();
+  await sv.goto('/');
+  await expect(sv.getByRole('heading', { name: 'Logga in' })).toBeVisible();
+  await sv.getByRole('button', { name: 'Logga in' }).click();
+  await expect(sv.getByRole('alert')).not.toBeEmpty();
+  await expectNoAxeViolations(sv);
+  await swedish.close();
+
+  await page.route('**/config.json', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: '{"languages": 3}' }));
+  await page.goto('/');
+  await expect(page.getByRole('heading', { name: 'This portal is not set up correctly' })).toBeVisible();
+  await expectNoAxeViolations(page);
+});
