@@ -42,6 +42,18 @@ async fn record(
     response.json().await.unwrap()
 }
 
+/// Runs `sql` on the database directly, as someone with the file (and no API) could.
+async fn tamper(server: &TestServer, sql: &'static str) {
+    server
+        .store
+        .call(move |conn| {
+            conn.execute_batch(sql)
+                .map_err(rapport_server::store::StoreError::from)
+        })
+        .await
+        .unwrap();
+}
+
 async fn verify(server: &TestServer, officer: &str) -> ChainReport {
     let response = server.get("/audit/verify", Some(officer)).await;
     assert_eq!(response.status(), StatusCode::OK);
@@ -110,12 +122,7 @@ async fn a_customer_cannot_look_up_another_customer_through_the_audit() {
 async fn the_catalog_shows_every_purpose_in_every_language_with_its_hash() {
     let server = start().await;
     let officer = server.officer().await;
-    let body: serde_json::Value = server
-        .get("/audit/screens", Some(&officer))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let body: serde_json::Value = server.get_json("/audit/screens", &officer).await;
     let screens: Vec<ScreenText> = serde_json::from_value(body["screens"].clone()).unwrap();
     let config = shipped_config();
     assert_eq!(
@@ -281,14 +288,11 @@ async fn what_a_customer_saw_and_chose_on_a_date() {
     let today = &rapport_domain::history::format_utc(rapport_server::store::now())[..10];
 
     let at: CustomerAt = server
-        .get(
+        .get_json(
             &format!("/audit/customers/{}/at?date={today}", last.customer_ref),
-            Some(&officer),
+            &officer,
         )
-        .await
-        .json()
-        .await
-        .unwrap();
+        .await;
     assert_eq!(at.date, today);
     let purposes: Vec<&str> = at.purposes.iter().map(|p| p.purpose.as_str()).collect();
     assert_eq!(purposes, ["marketing", "personalisation"]);
@@ -301,14 +305,11 @@ async fn what_a_customer_saw_and_chose_on_a_date() {
 
     // Before any decision: nothing chosen yet.
     let before: CustomerAt = server
-        .get(
+        .get_json(
             &format!("/audit/customers/{}/at?date=2000-01-01", last.customer_ref),
-            Some(&officer),
+            &officer,
         )
-        .await
-        .json()
-        .await
-        .unwrap();
+        .await;
     assert!(before.purposes.is_empty());
 
     for query in [
@@ -421,17 +422,12 @@ async fn verification_names_the_entry_altered_directly_in_sqlite() {
     );
 
     // An attacker with the file drops the guard and flips a decision.
-    server
-        .store
-        .call(|conn| {
-            conn.execute_batch(
-                "DROP TRIGGER consent_ledger_no_update;
+    tamper(
+        &server,
+        "DROP TRIGGER consent_ledger_no_update;
                  UPDATE consent_ledger SET decision = 'given' WHERE seq = 2;",
-            )
-            .map_err(rapport_server::store::StoreError::from)
-        })
-        .await
-        .unwrap();
+    )
+    .await;
     let report = verify(&server, &officer).await;
     assert_eq!(report.entries, 4);
     assert!(!report.intact);
@@ -447,17 +443,12 @@ async fn verification_names_the_entry_whose_kept_user_agent_was_altered() {
     for _ in 0..3 {
         record(&server, &demo, "marketing", "given", "en").await;
     }
-    server
-        .store
-        .call(|conn| {
-            conn.execute_batch(
-                "DROP TRIGGER consent_user_agents_no_update;
+    tamper(
+        &server,
+        "DROP TRIGGER consent_user_agents_no_update;
                  UPDATE consent_user_agents SET user_agent = 'Forged/1.0' WHERE seq = 3;",
-            )
-            .map_err(rapport_server::store::StoreError::from)
-        })
-        .await
-        .unwrap();
+    )
+    .await;
     let report = verify(&server, &officer).await;
     assert_eq!((report.intact, report.first_broken), (false, Some(3)));
     assert!(report.summary.contains("user agent"), "{}", report.summary);
@@ -471,18 +462,13 @@ async fn verification_names_the_entry_after_one_deleted_directly_in_sqlite() {
     for _ in 0..3 {
         record(&server, &demo, "personalisation", "given", "en").await;
     }
-    server
-        .store
-        .call(|conn| {
-            conn.execute_batch(
-                "DROP TRIGGER consent_ledger_no_delete;
+    tamper(
+        &server,
+        "DROP TRIGGER consent_ledger_no_delete;
                  DELETE FROM consent_user_agents WHERE seq = 2;
                  DELETE FROM consent_ledger WHERE seq = 2;",
-            )
-            .map_err(rapport_server::store::StoreError::from)
-        })
-        .await
-        .unwrap();
+    )
+    .await;
     let report = verify(&server, &officer).await;
     assert_eq!((report.entries, report.first_broken), (2, Some(3)));
 }
@@ -616,12 +602,7 @@ async fn erasure_removes_personal_data_and_keeps_a_verifiable_pseudonymous_ledge
     assert!(again.is_err());
 
     // Bo is untouched.
-    let his: serde_json::Value = server
-        .get("/me/consents", Some(&bo))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let his: serde_json::Value = server.get_json("/me/consents", &bo).await;
     assert_eq!(his["ledger"].as_array().unwrap().len(), 1);
 }
 
@@ -641,24 +622,14 @@ async fn a_refused_erasure_tells_the_customer_why() {
         .call(move |conn| requests::start(conn, id))
         .await
         .unwrap();
-    let list: Vec<ErasureRequest> = server
-        .get("/me/erasure", Some(&demo))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let list: Vec<ErasureRequest> = server.get_json("/me/erasure", &demo).await;
     assert_eq!(list[0].status, RequestStatus::InProgress);
     server
         .store
         .call(move |conn| requests::refuse(conn, id, "An open order must be delivered first."))
         .await
         .unwrap();
-    let list: Vec<ErasureRequest> = server
-        .get("/me/erasure", Some(&demo))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let list: Vec<ErasureRequest> = server.get_json("/me/erasure", &demo).await;
     assert_eq!(list[0].status, RequestStatus::Refused);
     assert_eq!(
         list[0].reason.as_deref(),

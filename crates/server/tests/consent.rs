@@ -56,12 +56,7 @@ async fn giving_and_withdrawing_consent_each_give_a_chained_receipt() {
     assert_eq!(second.prev_hash, first.hash);
     assert_eq!(second.customer_ref, first.customer_ref);
 
-    let mine: MyConsents = server
-        .get("/me/consents", Some(&demo))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let mine: MyConsents = server.get_json("/me/consents", &demo).await;
     assert_eq!(mine.ledger, vec![first, second]);
     assert_eq!(mine.purposes.len(), shipped_config().purposes.len());
     let state = mine
@@ -80,11 +75,8 @@ async fn giving_and_withdrawing_consent_each_give_a_chained_receipt() {
 
     // Each change is in the customer's history as a consent change.
     let history: HistoryPage = server
-        .get("/me/history?kind=consent_change", Some(&demo))
-        .await
-        .json()
-        .await
-        .unwrap();
+        .get_json("/me/history?kind=consent_change", &demo)
+        .await;
     let marketing_changes: Vec<HistoryDecision> = history
         .events
         .iter()
@@ -141,12 +133,7 @@ async fn a_wrong_hash_version_or_label_is_refused_naming_the_field_and_records_n
     let response = server.post("/me/consents", &demo, &body).await;
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
 
-    let mine: MyConsents = server
-        .get("/me/consents", Some(&demo))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let mine: MyConsents = server.get_json("/me/consents", &demo).await;
     assert!(mine.ledger.is_empty());
 }
 
@@ -177,15 +164,7 @@ async fn a_new_purpose_version_marks_the_old_consent_outdated_and_asks_again() {
     let bumped = server.with_config(config.clone()).await;
     let client = reqwest::Client::new();
 
-    let mine: MyConsents = client
-        .get(bumped.url("/me/consents"))
-        .bearer_auth(&demo)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let mine: MyConsents = bumped.get_json("/me/consents", &demo).await;
     let state = mine
         .purposes
         .iter()
@@ -214,15 +193,7 @@ async fn a_new_purpose_version_marks_the_old_consent_outdated_and_asks_again() {
         .await
         .unwrap();
     assert_eq!(new.status(), StatusCode::CREATED);
-    let mine: MyConsents = client
-        .get(bumped.url("/me/consents"))
-        .bearer_auth(&demo)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let mine: MyConsents = bumped.get_json("/me/consents", &demo).await;
     let state = mine
         .purposes
         .iter()
@@ -283,12 +254,7 @@ async fn asking_for_erasure_twice_keeps_one_open_request() {
     assert_eq!(again.status(), StatusCode::OK);
     let again: ErasureRequest = again.json().await.unwrap();
     assert_eq!(again.id, first.id);
-    let list: Vec<ErasureRequest> = server
-        .get("/me/erasure", Some(&demo))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let list: Vec<ErasureRequest> = server.get_json("/me/erasure", &demo).await;
     assert_eq!(list, vec![first]);
 }
 
@@ -322,31 +288,23 @@ async fn a_customer_reaches_only_their_own_consents_export_and_requests() {
         format!("/me/consents?customer={}", bo_entry.customer_ref),
         format!("/me/consents?customer_ref={}", bo_entry.customer_ref),
     ] {
-        let mine: MyConsents = server.get(&path, Some(&demo)).await.json().await.unwrap();
+        let mine: MyConsents = server.get_json(&path, &demo).await;
         assert!(mine.ledger.is_empty(), "{path}");
         assert!(mine.purposes.iter().all(|p| p.decision.is_none()), "{path}");
     }
     let export: DataExport = server
-        .get(
+        .get_json(
             &format!("/me/export?customer={}", bo_entry.customer_ref),
-            Some(&demo),
+            &demo,
         )
-        .await
-        .json()
-        .await
-        .unwrap();
+        .await;
     assert!(export.consents.ledger.is_empty());
     assert!(export.requests.is_empty());
     assert_eq!(export.account_email, "demo@rapport.example");
     let text = serde_json::to_string(&export).unwrap();
     assert!(!text.contains(&bo_entry.customer_ref));
     assert!(!text.contains("bo@example.se"));
-    let list: Vec<ErasureRequest> = server
-        .get("/me/erasure", Some(&demo))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let list: Vec<ErasureRequest> = server.get_json("/me/erasure", &demo).await;
     assert!(list.is_empty());
     for path in [
         format!("/me/erasure/{}", bo_request.id),
@@ -357,12 +315,7 @@ async fn a_customer_reaches_only_their_own_consents_export_and_requests() {
     }
 
     // Bo still sees his own.
-    let his: MyConsents = server
-        .get("/me/consents", Some(&bo))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let his: MyConsents = server.get_json("/me/consents", &bo).await;
     assert_eq!(his.ledger, vec![bo_entry]);
 }
 

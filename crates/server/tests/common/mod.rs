@@ -82,9 +82,27 @@ impl Drop for OtherServer {
 }
 
 impl OtherServer {
+    /// The URL of an API path.
     pub fn url(&self, path: &str) -> String {
         format!("{}/api{path}", self.base)
     }
+
+    /// GET of JSON as `token`; the answer must be 200.
+    pub async fn get_json<T: serde::de::DeserializeOwned>(&self, path: &str, token: &str) -> T {
+        json_of(
+            reqwest::Client::new()
+                .get(self.url(path))
+                .bearer_auth(token),
+        )
+        .await
+    }
+}
+
+/// Sends `request`, checks for 200 and reads the JSON body.
+async fn json_of<T: serde::de::DeserializeOwned>(request: reqwest::RequestBuilder) -> T {
+    let response = request.send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK, "{}", response.url());
+    response.json().await.unwrap()
 }
 
 /// A server of the API alone.
@@ -142,6 +160,16 @@ impl TestServer {
             request = request.bearer_auth(token);
         }
         request.send().await.unwrap()
+    }
+
+    /// GET of JSON as `token`; the answer must be 200.
+    pub async fn get_json<T: serde::de::DeserializeOwned>(&self, path: &str, token: &str) -> T {
+        json_of(
+            reqwest::Client::new()
+                .get(self.url(path))
+                .bearer_auth(token),
+        )
+        .await
     }
 
     /// POST of a JSON body with a bearer token, as the browser "RapportTest/1.0".
