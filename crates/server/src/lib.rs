@@ -6,6 +6,7 @@
 //! feature, each with its own router), [`error`] (the one error type and its JSON shape),
 //! [`site`] (static files under a strict Content-Security-Policy).
 
+pub mod accounts;
 pub mod auth;
 pub mod error;
 pub mod http;
@@ -50,13 +51,14 @@ pub fn app(state: AppState, dist: Option<&std::path::Path>) -> std::io::Result<R
 /// the subcommand given instead.
 pub async fn run(settings: Settings) -> Result<(), Box<dyn std::error::Error>> {
     let store = Store::open(&settings.db)?;
-    if settings.demo_data {
-        store.call(store::demo::seed_if_empty).await?;
-    }
     match settings.command {
         Some(Command::SeedHistory(args)) => return seed_history(&store, args).await,
         Some(Command::Erase(args)) => return erase(&store, args).await,
+        Some(Command::AddAccount(args)) => return add_account(&store, args).await,
         None => {}
+    }
+    if settings.demo_data {
+        store.call(store::demo::seed_if_empty).await?;
     }
     let config = Arc::new(settings::load_config(&settings)?);
     // The catalog holds every consent screen from the moment it can be shown, so a text that
@@ -119,6 +121,26 @@ async fn seed_history(
     tracing::info!(
         "seeded {events} events (seed {seed}) for {email} in {:.1} s",
         started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// `add-account`: creates a customer or a privacy officer; the password is never logged.
+async fn add_account(
+    store: &Store,
+    args: settings::AddAccount,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let role = if args.officer {
+        store::customers::Role::PrivacyOfficer
+    } else {
+        store::customers::Role::Customer
+    };
+    let password = accounts::password_for(&args.email)?;
+    accounts::add_account(store, &args.email, password, role).await?;
+    tracing::info!(
+        "created the {} account {}",
+        role.as_str(),
+        args.email.trim()
     );
     Ok(())
 }

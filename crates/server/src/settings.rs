@@ -46,6 +46,21 @@ pub enum Command {
     SeedHistory(SeedHistory),
     /// Carry out (or refuse) customers' erasure requests.
     Erase(Erase),
+    /// Create an account: a customer (with an empty profile) or, with `--officer`, a privacy
+    /// officer. The password comes from `RAPPORT_PASSWORD`, else a prompt that does not echo.
+    AddAccount(AddAccount),
+}
+
+/// `add-account`: how a real deployment gets its first privacy officer (and its customers),
+/// without a password on the command line where `ps` and shell history would keep it.
+#[derive(Debug, Clone, Args)]
+pub struct AddAccount {
+    /// The account's sign-in e-mail; an e-mail already in use is refused.
+    #[arg(long)]
+    pub email: String,
+    /// Make a privacy officer (who reads the audit) instead of a customer.
+    #[arg(long)]
+    pub officer: bool,
 }
 
 /// `erase`: carries out open erasure requests, or refuses one with a reason.

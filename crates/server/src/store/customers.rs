@@ -42,6 +42,18 @@ pub fn create(conn: &Connection, email: &str, password_hash: &str) -> Result<i64
     Ok(conn.last_insert_rowid())
 }
 
+/// Whether an account with this e-mail (compared without case, as sign-in does) exists.
+pub fn email_taken(conn: &Connection, email: &str) -> Result<bool, StoreError> {
+    Ok(conn
+        .query_row(
+            "SELECT 1 FROM customers WHERE email = ?1",
+            [email.trim()],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some())
+}
+
 /// The customer with this e-mail and password, if both match.
 ///
 /// Argon2 is slow on purpose; call this off the async threads (it is, through `Store::call`).
