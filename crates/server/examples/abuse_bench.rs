@@ -95,6 +95,24 @@ async fn main() -> std::process::ExitCode {
         tokens.push(sign_in(&client, &base, &format!("reader{i}@example.se")).await);
     }
 
+    // The same reads with no flood, for comparison (the machine's own noise).
+    let mut quiet = Vec::new();
+    for _ in 0..100 {
+        let started = Instant::now();
+        let response = client
+            .get(format!("{base}/me/profile"))
+            .bearer_auth(&tokens[0])
+            .send()
+            .await
+            .expect("a profile");
+        response.bytes().await.expect("its body");
+        quiet.push(started.elapsed());
+    }
+    eprintln!(
+        "info: profile GET p99 without a flood: {} ms",
+        p99_ms(quiet)
+    );
+
     let stop = Arc::new(AtomicBool::new(false));
     let mut flood = Vec::new();
     for i in 0..FLOOD_CLIENTS {
@@ -167,13 +185,15 @@ async fn main() -> std::process::ExitCode {
         flood_times.extend(t);
     }
     let elapsed = started.elapsed().as_secs_f64();
+    let slowest = flood_times.iter().max().copied().unwrap_or_default();
     let mut reader_times = Vec::new();
     for task in readers {
         reader_times.extend(task.await.expect("a reader"));
     }
     let answered = flood_times.len() as u64;
     eprintln!(
-        "info: {answered} flood sign-ins in {elapsed:.1} s, {refused} refused (429/503), {} profile reads",
+        "info: {answered} flood sign-ins in {elapsed:.1} s, {refused} refused (429/503), slowest {} ms; {} profile reads",
+        slowest.as_millis(),
         reader_times.len()
     );
     line(

@@ -36,7 +36,8 @@ pub struct Limits {
     pub writes_per_customer: u32,
     /// The write window.
     pub write_window: Duration,
-    /// Password hashes computed at once (each takes a core for tens of milliseconds).
+    /// Password hashes computed at once (each takes a core for tens of milliseconds); by
+    /// default half the cores, so a flood of sign-ins leaves the other half to everyone else.
     pub hash_concurrency: usize,
     /// Sign-ins that may wait for a hashing slot; beyond that 503.
     pub hash_queue: usize,
@@ -62,8 +63,11 @@ impl Default for Limits {
             sign_in_window: Duration::from_secs(60),
             writes_per_customer: 30,
             write_window: Duration::from_secs(60),
-            hash_concurrency: std::thread::available_parallelism().map_or(2, usize::from),
-            hash_queue: 64,
+            // Half the cores: a sign-in flood may keep them busy, the rest serve everyone else.
+            hash_concurrency: std::thread::available_parallelism()
+                .map_or(1, |cores| (usize::from(cores) / 2).max(1)),
+            // A short queue: a sign-in waits for at most a few hashes, then is told to retry.
+            hash_queue: 16,
             max_connections: 1024,
             max_in_flight: 256,
             header_timeout: Duration::from_secs(10),

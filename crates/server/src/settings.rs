@@ -70,7 +70,7 @@ pub struct LimitFlags {
     /// The write window, in seconds.
     #[arg(long, env = "RAPPORT_WRITE_WINDOW_SECS", default_value_t = Limits::default().write_window.as_secs())]
     pub write_window_secs: u64,
-    /// Password hashes computed at once; by default one per core.
+    /// Password hashes computed at once; by default half the cores (at least one).
     #[arg(long, env = "RAPPORT_HASH_CONCURRENCY", default_value_t = Limits::default().hash_concurrency)]
     pub hash_concurrency: usize,
     /// Sign-ins that may wait for a hashing slot (then 503).
