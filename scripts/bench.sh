@@ -6,6 +6,8 @@
 #   history-*: the timeline over a 100,000-event history in headless Chromium (first page,
 #              filter change, rows in the DOM at event 5,000, JS heap), then the backend's own
 #              history figures (`history_bench` example: page p95, facts median).
+#   signin-flood-*, others-profile-p99-during-flood, ledger-after-1000-decision-flood: the
+#              backend under abuse (`abuse_bench` example).
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 cd "$RAPPORT_ROOT"
@@ -37,7 +39,9 @@ db=$(mktemp -u /tmp/rapport-bench-XXXXXX.sqlite3)
 # The demo customer with a 100,000-event history, as the history budgets are stated for.
 ./target/release/rapport-server seed-history --db "$db" --email demo@rapport.example \
   --events 100000 --seed 42 >/dev/null 2>&1
-./target/release/rapport-server --addr "127.0.0.1:$port" --db "$db" --dist dist >/dev/null 2>&1 &
+# The browser runs sign the demo customer in once per run: wider quotas than a person needs.
+./target/release/rapport-server --addr "127.0.0.1:$port" --db "$db" --dist dist \
+  --sign-in-per-account 10000 --sign-in-per-client 10000 --writes-per-customer 10000 >/dev/null 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null; rm -f "$db"*' EXIT
 for _ in $(seq 50); do curl -fsS "http://127.0.0.1:$port/config.json" >/dev/null 2>&1 && break; sleep 0.1; done
@@ -49,4 +53,8 @@ echo "$out"
 grep -q OVER <<<"$out" && over=1
 # The backend's side of the same history (its own seeded database and server on loopback).
 cargo run --release --locked -p rapport-server --example history_bench 2>/dev/null || over=1
+# The backend under abuse (`abuse_bench` example, default limits): a sign-in flood from 128
+# loopback addresses (answers per second, a floor; share refused; p99 to an answer), other
+# customers' profile GET p99 during it, and the ledger after one customer's 1,000 decisions.
+cargo run --release --locked -p rapport-server --example abuse_bench 2>/dev/null || over=1
 exit $over

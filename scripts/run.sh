@@ -9,4 +9,4 @@ trunk build --release
 say "building the reference backend"
 cargo build --release -p rapport-server
 say "sign in as demo@rapport.example with the password demo"
-exec ./target/release/rapport-server "$@"
+exec ./target/release/rapport-server --demo-data "$@"

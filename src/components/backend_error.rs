@@ -3,6 +3,7 @@
 use crate::backend::BackendError;
 use crate::i18n::*;
 use leptos::prelude::*;
+use rapport_domain::api::codes;
 
 /// The sentence for a failed call. The backend's own message is shown only for refusals,
 /// where it names the field or rule; internal details never reach the page.
@@ -12,7 +13,15 @@ pub fn BackendErrorText(error: BackendError) -> impl IntoView {
     match error {
         BackendError::Offline => t!(i18n, error.offline).into_any(),
         BackendError::SignedOut => t!(i18n, error.signed_out).into_any(),
+        // Limits the backend enforces (429, 413, 503) get their own words, not its English.
+        BackendError::Server { status: 503 } => t!(i18n, error.busy).into_any(),
         BackendError::Server { status } => t!(i18n, error.server, status).into_any(),
+        BackendError::Refused { code, .. } if code == codes::TOO_MANY_REQUESTS => {
+            t!(i18n, error.too_many).into_any()
+        }
+        BackendError::Refused { code, .. } if code == codes::PAYLOAD_TOO_LARGE => {
+            t!(i18n, error.too_large).into_any()
+        }
         BackendError::Refused { message, .. } => {
             t!(i18n, error.refused, detail = move || message.clone()).into_any()
         }

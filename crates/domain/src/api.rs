@@ -116,6 +116,13 @@ pub mod codes {
     pub const INTERNAL: &str = "internal";
     /// No such resource.
     pub const NOT_FOUND: &str = "not_found";
+    /// Too many attempts (sign-ins, changes) in a short time; `Retry-After` says when to retry.
+    pub const TOO_MANY_REQUESTS: &str = "too_many_requests";
+    /// The request body is larger than the server takes.
+    pub const PAYLOAD_TOO_LARGE: &str = "payload_too_large";
+    /// The server is at capacity (or the request took too long); `Retry-After` says when to
+    /// retry.
+    pub const OVERLOADED: &str = "overloaded";
 }
 
 /// Parses JSON from a backend; on failure the message names where it went wrong

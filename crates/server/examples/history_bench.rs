@@ -93,17 +93,16 @@ async fn main() -> std::process::ExitCode {
     }
 
     let router = app(
-        AppState {
-            store: store.clone(),
+        AppState::new(
+            store.clone(),
             // The shipped configuration; history does not depend on it.
-            config: std::sync::Arc::new(
-                rapport_domain::config::PortalConfig::from_json(
-                    include_str!("../../../public/config.json"),
-                    &rapport_server::settings::LANGUAGES,
-                )
-                .expect("public/config.json"),
-            ),
-        },
+            rapport_domain::config::PortalConfig::from_json(
+                include_str!("../../../public/config.json"),
+                &rapport_server::settings::LANGUAGES,
+            )
+            .expect("public/config.json"),
+        )
+        .expect("the state"),
         None,
     )
     .expect("the app");

@@ -8,6 +8,9 @@
 //! history of their own), so every `/me` endpoint answers them 403 rather than quietly
 //! creating customer records for an auditor; and a customer gets 403 from every audit
 //! endpoint. Without a session both answer 401.
+//!
+//! [`Me`] also counts the customer's writes (any method but GET, HEAD, OPTIONS, TRACE) against
+//! their quota (see [`crate::limits`]), answering 429 beyond it.
 
 use crate::AppState;
 use crate::error::AppError;
@@ -52,7 +55,14 @@ impl FromRequestParts<AppState> for Me {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         match account(parts, state).await? {
-            (customer, Role::Customer) => Ok(Me { customer }),
+            (customer, Role::Customer) => {
+                // Every change a customer makes counts against their write quota, so no one
+                // can flood the store (or the consent ledger, which never forgets).
+                if !parts.method.is_safe() {
+                    state.guards.write_attempt(customer)?;
+                }
+                Ok(Me { customer })
+            }
             (_, Role::PrivacyOfficer) => Err(AppError::Forbidden(
                 "a privacy officer account has no customer data; sign in as a customer",
             )),
@@ -88,7 +98,7 @@ async fn account(parts: &mut Parts, state: &AppState) -> Result<(i64, Role), App
     let BearerToken(token) = BearerToken::from_request_parts(parts, state).await?;
     state
         .store
-        .call(move |conn| customers::session_account(conn, &token).map_err(AppError::from))
+        .read(move |conn| customers::session_account(conn, &token).map_err(AppError::from))
         .await?
         .ok_or(AppError::Unauthorized)
 }

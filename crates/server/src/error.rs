@@ -48,6 +48,21 @@ pub enum AppError {
     /// 412: the record has changed since the client read it; the body carries it as it is now.
     #[error("the record has changed since it was read")]
     Conflict(Box<Versioned<serde_json::Value>>),
+    /// 429: too many attempts from this client, at this account or by this customer.
+    #[error("too many attempts; try again in {retry_after} s")]
+    TooManyRequests {
+        /// Seconds until the next attempt can succeed (`Retry-After`).
+        retry_after: u64,
+    },
+    /// 413: the body is larger than the server takes.
+    #[error("the request body is larger than this server takes")]
+    PayloadTooLarge,
+    /// 503: at capacity, or the request took too long; nothing was queued.
+    #[error("the server is busy; try again in {retry_after} s")]
+    Overloaded {
+        /// Seconds to wait before retrying (`Retry-After`).
+        retry_after: u64,
+    },
     /// 500: anything else; logged, never explained to the client.
     #[error("internal error: {0}")]
     Internal(String),
@@ -99,6 +114,24 @@ impl IntoResponse for AppError {
                 }
                 return response;
             }
+            Self::TooManyRequests { retry_after } | Self::Overloaded { retry_after } => {
+                let (status, code) = if matches!(self, Self::TooManyRequests { .. }) {
+                    (StatusCode::TOO_MANY_REQUESTS, codes::TOO_MANY_REQUESTS)
+                } else {
+                    (StatusCode::SERVICE_UNAVAILABLE, codes::OVERLOADED)
+                };
+                let mut response =
+                    (status, Json(ErrorBody::new(code, self.to_string()))).into_response();
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(*retry_after));
+                return response;
+            }
+            Self::PayloadTooLarge => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                codes::PAYLOAD_TOO_LARGE,
+                None,
+            ),
             Self::Internal(detail) => {
                 tracing::error!("{detail}");
                 let body = ErrorBody::new(codes::INTERNAL, "something failed on the server");
@@ -124,6 +157,10 @@ pub struct AppJson<T>(pub T);
 
 impl From<axum::extract::rejection::JsonRejection> for AppError {
     fn from(rejection: axum::extract::rejection::JsonRejection) -> Self {
+        // axum reports a body over `DefaultBodyLimit` as 413 inside the rejection.
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            return AppError::PayloadTooLarge;
+        }
         AppError::BadRequest {
             message: rejection.body_text(),
             field: None,

@@ -4,11 +4,16 @@
 //! built portal beside it. Code tour: [`settings`] (flags), [`store`] (all SQL), [`auth`]
 //! (passwords, session tokens and the extractor that finds "me"), [`http`] (one module per
 //! feature, each with its own router), [`error`] (the one error type and its JSON shape),
-//! [`site`] (static files under a strict Content-Security-Policy).
+//! [`site`] (static files under a strict Content-Security-Policy), [`limits`] (rate limits,
+//! bounded password hashing, request limits) and [`serve`] (connections: cap and timeouts),
+//! [`accounts`] (the `add-account` command).
 
+pub mod accounts;
 pub mod auth;
 pub mod error;
 pub mod http;
+pub mod limits;
+pub mod serve;
 pub mod settings;
 pub mod site;
 pub mod store;
@@ -16,10 +21,14 @@ pub mod store;
 pub use settings::{Command, Settings};
 
 use axum::Router;
+use axum::error_handling::HandleErrorLayer;
+use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, header};
+use limits::{Guards, Limits};
 use rapport_domain::config::PortalConfig;
 use std::sync::Arc;
 use store::Store;
+use tower::ServiceBuilder;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 /// What every handler can reach.
@@ -29,15 +38,70 @@ pub struct AppState {
     pub store: Store,
     /// The portal's configuration: what customers may answer is enforced here too.
     pub config: Arc<PortalConfig>,
+    /// Rate limiters and the password-hashing slots.
+    pub guards: Arc<Guards>,
+}
+
+impl AppState {
+    /// The state for `store` and `config` under the default [`Limits`].
+    pub fn new(
+        store: Store,
+        config: impl Into<Arc<PortalConfig>>,
+    ) -> Result<AppState, store::StoreError> {
+        AppState::with_limits(store, config, Limits::default())
+    }
+
+    /// The state under `limits`.
+    pub fn with_limits(
+        store: Store,
+        config: impl Into<Arc<PortalConfig>>,
+        limits: Limits,
+    ) -> Result<AppState, store::StoreError> {
+        Ok(AppState {
+            store,
+            config: config.into(),
+            guards: Arc::new(Guards::new(limits)?),
+        })
+    }
 }
 
 /// The whole application: the API under `/api` and, when `dist` is given, the portal.
+///
+/// The API sheds load rather than queueing it: beyond `max_in_flight` requests at once, or
+/// past `request_timeout`, the answer is 503 with `Retry-After`; bodies over `max_body_bytes`
+/// are 413 and must arrive within `body_timeout`.
 pub fn app(state: AppState, dist: Option<&std::path::Path>) -> std::io::Result<Router> {
+    let limits = state.guards.limits.clone();
     let api = http::router()
         .with_state(state)
+        .layer(DefaultBodyLimit::max(limits.max_body_bytes))
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
+            limits.body_timeout,
+        ))
+        .layer(
+            ServiceBuilder::new()
+                .layer(HandleErrorLayer::new(|err: tower::BoxError| async move {
+                    if err.is::<tower::load_shed::error::Overloaded>()
+                        || err.is::<tower::timeout::error::Elapsed>()
+                    {
+                        error::AppError::Overloaded { retry_after: 1 }
+                    } else {
+                        error::AppError::Internal(err.to_string())
+                    }
+                }))
+                .load_shed()
+                .layer(tower::limit::GlobalConcurrencyLimitLayer::new(
+                    limits.max_in_flight,
+                ))
+                .timeout(limits.request_timeout),
+        )
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
         ));
     let router = Router::new().nest("/api", api);
     Ok(match dist {
@@ -49,14 +113,15 @@ pub fn app(state: AppState, dist: Option<&std::path::Path>) -> std::io::Result<R
 /// Opens the database (creating it with demo data when new) and serves until Ctrl-C, or runs
 /// the subcommand given instead.
 pub async fn run(settings: Settings) -> Result<(), Box<dyn std::error::Error>> {
-    let store = Store::open(&settings.db)?;
-    if settings.demo_data {
-        store.call(store::demo::seed_if_empty).await?;
-    }
+    let store = Store::open_with_readers(&settings.db, settings.limits.db_readers)?;
     match settings.command {
         Some(Command::SeedHistory(args)) => return seed_history(&store, args).await,
         Some(Command::Erase(args)) => return erase(&store, args).await,
+        Some(Command::AddAccount(args)) => return add_account(&store, args).await,
         None => {}
+    }
+    if settings.demo_data {
+        store.call(store::demo::seed_if_empty).await?;
     }
     let config = Arc::new(settings::load_config(&settings)?);
     // The catalog holds every consent screen from the moment it can be shown, so a text that
@@ -72,15 +137,42 @@ pub async fn run(settings: Settings) -> Result<(), Box<dyn std::error::Error>> {
             settings.dist.display()
         );
     }
-    let app = app(AppState { store, config }, dist)?;
+    let limits = settings.limits.limits();
+    let state = {
+        let (store, limits) = (store.clone(), limits.clone());
+        // The dummy password hash takes an Argon2 run: off the async threads.
+        tokio::task::spawn_blocking(move || AppState::with_limits(store, config, limits)).await??
+    };
+    tokio::spawn(maintenance(
+        store,
+        Arc::clone(&state.guards),
+        settings.limits.prune_every(),
+    ));
+    let app = app(state, dist)?;
     let listener = tokio::net::TcpListener::bind(settings.addr).await?;
     tracing::info!("Rapport listening on http://{}", listener.local_addr()?);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+    serve::serve(listener, app, &limits, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
     Ok(())
+}
+
+/// Every `every`: deletes expired sessions and forgets rate-limiter keys that have recovered.
+async fn maintenance(store: Store, guards: Arc<Guards>, every: std::time::Duration) {
+    let mut tick = tokio::time::interval(every);
+    loop {
+        tick.tick().await;
+        match store
+            .call(|conn| store::customers::prune_sessions(conn, None))
+            .await
+        {
+            Ok(0) => {}
+            Ok(n) => tracing::info!("pruned {n} expired sessions"),
+            Err(err) => tracing::error!("pruning sessions: {err}"),
+        }
+        guards.forget_idle();
+    }
 }
 
 /// `seed-history`: replaces one customer's history with a generated one, in one transaction.
@@ -119,6 +211,26 @@ async fn seed_history(
     tracing::info!(
         "seeded {events} events (seed {seed}) for {email} in {:.1} s",
         started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// `add-account`: creates a customer or a privacy officer; the password is never logged.
+async fn add_account(
+    store: &Store,
+    args: settings::AddAccount,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let role = if args.officer {
+        store::customers::Role::PrivacyOfficer
+    } else {
+        store::customers::Role::Customer
+    };
+    let password = accounts::password_for(&args.email)?;
+    accounts::add_account(store, &args.email, password, role).await?;
+    tracing::info!(
+        "created the {} account {}",
+        role.as_str(),
+        args.email.trim()
     );
     Ok(())
 }

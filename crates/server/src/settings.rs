@@ -4,6 +4,9 @@ use clap::{Args, Parser, Subcommand};
 use rapport_domain::config::PortalConfig;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::limits::Limits;
 
 /// How to run the reference backend.
 #[derive(Debug, Clone, Parser)]
@@ -31,12 +34,97 @@ pub struct Settings {
     /// by default the one served with the portal (`<dist>/config.json`), else `public/config.json`.
     #[arg(long, env = "RAPPORT_CONFIG")]
     pub config: Option<PathBuf>,
-    /// Seed the demo customer when the database has no customers.
-    #[arg(long, env = "RAPPORT_DEMO_DATA", default_value_t = true, action = clap::ArgAction::Set)]
+    /// Seed the demo customer (demo@rapport.example, password "demo") and the demo privacy
+    /// officer (officer@rapport.example, password "officer") when the database has no
+    /// accounts. Off unless asked for (`make run` asks): a real deployment creates its
+    /// accounts with `add-account`.
+    #[arg(long, env = "RAPPORT_DEMO_DATA", default_value_t = false, num_args = 0..=1,
+          default_missing_value = "true", action = clap::ArgAction::Set)]
     pub demo_data: bool,
+    /// Limits on every door.
+    #[command(flatten)]
+    pub limits: LimitFlags,
     /// Something to do instead of serving.
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+/// Limits on every door; see [`crate::limits::Limits`] for what each guards.
+#[derive(Debug, Clone, Args)]
+pub struct LimitFlags {
+    /// Read-only database connections (pages, exports, the audit); the writer is one more.
+    #[arg(long, env = "RAPPORT_DB_READERS", default_value_t = crate::store::DEFAULT_READERS, global = true)]
+    pub db_readers: usize,
+    /// Sign-in attempts one account may receive per sign-in window (then 429).
+    #[arg(long, env = "RAPPORT_SIGN_IN_PER_ACCOUNT", default_value_t = Limits::default().sign_in_per_account)]
+    pub sign_in_per_account: u32,
+    /// Sign-in attempts one client address may make per sign-in window (then 429).
+    #[arg(long, env = "RAPPORT_SIGN_IN_PER_CLIENT", default_value_t = Limits::default().sign_in_per_client)]
+    pub sign_in_per_client: u32,
+    /// The sign-in window, in seconds.
+    #[arg(long, env = "RAPPORT_SIGN_IN_WINDOW_SECS", default_value_t = Limits::default().sign_in_window.as_secs())]
+    pub sign_in_window_secs: u64,
+    /// Changes one customer may make per write window (then 429).
+    #[arg(long, env = "RAPPORT_WRITES_PER_CUSTOMER", default_value_t = Limits::default().writes_per_customer)]
+    pub writes_per_customer: u32,
+    /// The write window, in seconds.
+    #[arg(long, env = "RAPPORT_WRITE_WINDOW_SECS", default_value_t = Limits::default().write_window.as_secs())]
+    pub write_window_secs: u64,
+    /// Password hashes computed at once; by default half the cores (at least one).
+    #[arg(long, env = "RAPPORT_HASH_CONCURRENCY", default_value_t = Limits::default().hash_concurrency)]
+    pub hash_concurrency: usize,
+    /// Sign-ins that may wait for a hashing slot (then 503).
+    #[arg(long, env = "RAPPORT_HASH_QUEUE", default_value_t = Limits::default().hash_queue)]
+    pub hash_queue: usize,
+    /// Open connections at most.
+    #[arg(long, env = "RAPPORT_MAX_CONNECTIONS", default_value_t = Limits::default().max_connections)]
+    pub max_connections: usize,
+    /// API requests handled at once (then 503).
+    #[arg(long, env = "RAPPORT_MAX_IN_FLIGHT", default_value_t = Limits::default().max_in_flight)]
+    pub max_in_flight: usize,
+    /// Seconds a client has to send a request's headers.
+    #[arg(long, env = "RAPPORT_HEADER_TIMEOUT_SECS", default_value_t = Limits::default().header_timeout.as_secs())]
+    pub header_timeout_secs: u64,
+    /// Seconds a client has to send a request's body.
+    #[arg(long, env = "RAPPORT_BODY_TIMEOUT_SECS", default_value_t = Limits::default().body_timeout.as_secs())]
+    pub body_timeout_secs: u64,
+    /// Seconds a request may take to be answered (then 503).
+    #[arg(long, env = "RAPPORT_REQUEST_TIMEOUT_SECS", default_value_t = Limits::default().request_timeout.as_secs())]
+    pub request_timeout_secs: u64,
+    /// Largest request body in bytes (then 413).
+    #[arg(long, env = "RAPPORT_MAX_BODY_BYTES", default_value_t = Limits::default().max_body_bytes)]
+    pub max_body_bytes: usize,
+    /// Seconds between sweeps of expired sessions.
+    #[arg(long, env = "RAPPORT_PRUNE_EVERY_SECS", default_value_t = 600)]
+    pub prune_every_secs: u64,
+}
+
+impl LimitFlags {
+    /// The limits these flags set.
+    #[must_use]
+    pub fn limits(&self) -> Limits {
+        Limits {
+            sign_in_per_account: self.sign_in_per_account,
+            sign_in_per_client: self.sign_in_per_client,
+            sign_in_window: Duration::from_secs(self.sign_in_window_secs),
+            writes_per_customer: self.writes_per_customer,
+            write_window: Duration::from_secs(self.write_window_secs),
+            hash_concurrency: self.hash_concurrency,
+            hash_queue: self.hash_queue,
+            max_connections: self.max_connections,
+            max_in_flight: self.max_in_flight,
+            header_timeout: Duration::from_secs(self.header_timeout_secs),
+            body_timeout: Duration::from_secs(self.body_timeout_secs),
+            request_timeout: Duration::from_secs(self.request_timeout_secs),
+            max_body_bytes: self.max_body_bytes,
+        }
+    }
+
+    /// How often expired sessions are swept.
+    #[must_use]
+    pub fn prune_every(&self) -> Duration {
+        Duration::from_secs(self.prune_every_secs.max(1))
+    }
 }
 
 /// Tasks the binary runs instead of serving.
@@ -46,6 +134,21 @@ pub enum Command {
     SeedHistory(SeedHistory),
     /// Carry out (or refuse) customers' erasure requests.
     Erase(Erase),
+    /// Create an account: a customer (with an empty profile) or, with `--officer`, a privacy
+    /// officer. The password comes from `RAPPORT_PASSWORD`, else a prompt that does not echo.
+    AddAccount(AddAccount),
+}
+
+/// `add-account`: how a real deployment gets its first privacy officer (and its customers),
+/// without a password on the command line where `ps` and shell history would keep it.
+#[derive(Debug, Clone, Args)]
+pub struct AddAccount {
+    /// The account's sign-in e-mail; an e-mail already in use is refused.
+    #[arg(long)]
+    pub email: String,
+    /// Make a privacy officer (who reads the audit) instead of a customer.
+    #[arg(long)]
+    pub officer: bool,
 }
 
 /// `erase`: carries out open erasure requests, or refuses one with a reason.

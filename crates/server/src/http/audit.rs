@@ -105,7 +105,7 @@ async fn ledger(
     }
     let entries = state
         .store
-        .call(move |conn| consent::entries(conn, &filter).map_err(AppError::from))
+        .read(move |conn| consent::entries(conn, &filter).map_err(AppError::from))
         .await?;
     let date = &format_utc(crate::store::now())[..10];
     let mut response = match format {
@@ -165,7 +165,7 @@ async fn customer_at(
     let reference = customer_ref.clone();
     let purposes = state
         .store
-        .call(move |conn| consent::seen_and_chosen(conn, &reference, as_of).map_err(AppError::from))
+        .read(move |conn| consent::seen_and_chosen(conn, &reference, as_of).map_err(AppError::from))
         .await?
         .ok_or(AppError::NotFound)?;
     Ok(Json(CustomerAt {
@@ -184,8 +184,8 @@ async fn verify(
 ) -> Result<Json<ChainReport>, AppError> {
     let (entries, agent_mismatch) = state
         .store
-        .call(move |conn| {
-            let tx = conn.transaction()?;
+        .read(move |conn| {
+            let tx = conn.unchecked_transaction()?;
             let entries = consent::entries(&tx, &LedgerFilter::default())?;
             let mismatch = consent::first_user_agent_mismatch(&tx)?;
             tx.commit()?;

@@ -28,7 +28,7 @@ pub fn router() -> Router<AppState> {
 async fn read(State(state): State<AppState>, me: Me) -> Result<Json<MyConsents>, AppError> {
     let ledger = state
         .store
-        .call(move |conn| consent::entries_of(conn, me.customer).map_err(AppError::from))
+        .read(move |conn| consent::entries_of(conn, me.customer).map_err(AppError::from))
         .await?;
     Ok(Json(MyConsents {
         purposes: consent_states(&state.config, &ledger),
@@ -73,8 +73,8 @@ async fn export(State(state): State<AppState>, me: Me) -> Result<Response, AppEr
     let config = state.config.clone();
     let export = state
         .store
-        .call(move |conn| {
-            let tx = conn.transaction()?;
+        .read(move |conn| {
+            let tx = conn.unchecked_transaction()?;
             let profile = documents::load::<Profile>(&tx, me.customer)?
                 .map(|doc| doc.data)
                 .unwrap_or_default();

@@ -21,7 +21,7 @@ use rapport_domain::history::{
 };
 
 /// Events per store call while exporting: big enough that 100,000 events take a hundred
-/// calls, small enough that other requests get the connection in between.
+/// calls, small enough that the read-only connection goes back to the pool in between.
 const EXPORT_CHUNK: usize = 1000;
 
 /// `/me/history`, `/me/history/facts`, `/me/history/export`.
@@ -62,7 +62,7 @@ async fn page(
     let limit = usize::try_from(query.limit).unwrap_or(usize::MAX);
     let (events, next) = state
         .store
-        .call(move |conn| {
+        .read(move |conn| {
             history::page(conn, me.customer, &query, after, limit).map_err(AppError::from)
         })
         .await?;
@@ -75,7 +75,7 @@ async fn page(
 async fn facts(State(state): State<AppState>, me: Me) -> Result<Json<DerivedFacts>, AppError> {
     let facts = state
         .store
-        .call(move |conn| history::facts(conn, me.customer).map_err(AppError::from))
+        .read(move |conn| history::facts(conn, me.customer).map_err(AppError::from))
         .await?;
     Ok(Json(facts))
 }
@@ -134,7 +134,7 @@ async fn export(
         let mut first = true;
         loop {
             let chunk = store
-                .call(move |conn| {
+                .read(move |conn| {
                     history::page(
                         conn,
                         me.customer,

@@ -24,7 +24,7 @@ async fn list(
 ) -> Result<Json<Vec<ErasureRequest>>, AppError> {
     let list = state
         .store
-        .call(move |conn| requests::list(conn, me.customer).map_err(AppError::from))
+        .read(move |conn| requests::list(conn, me.customer).map_err(AppError::from))
         .await?;
     Ok(Json(list))
 }

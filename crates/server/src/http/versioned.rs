@@ -14,10 +14,23 @@ use serde::Serialize;
 
 /// The signed-in customer's document.
 pub async fn read<T: Document>(state: &AppState, me: Me) -> Result<Response, AppError> {
+    // A read-only connection answers; only a customer's very first read takes the writer,
+    // to create the document.
     let document = state
         .store
-        .call(move |conn| documents::load_or_create::<T>(conn, me.customer).map_err(AppError::from))
+        .read(move |conn| documents::load::<T>(conn, me.customer).map_err(AppError::from))
         .await?;
+    let document = match document {
+        Some(document) => document,
+        None => {
+            state
+                .store
+                .call(move |conn| {
+                    documents::load_or_create::<T>(conn, me.customer).map_err(AppError::from)
+                })
+                .await?
+        }
+    };
     Ok(with_etag(document))
 }
 

@@ -42,29 +42,56 @@ pub fn create(conn: &Connection, email: &str, password_hash: &str) -> Result<i64
     Ok(conn.last_insert_rowid())
 }
 
+/// Whether an account with this e-mail (compared without case, as sign-in does) exists.
+pub fn email_taken(conn: &Connection, email: &str) -> Result<bool, StoreError> {
+    Ok(conn
+        .query_row(
+            "SELECT 1 FROM customers WHERE email = ?1",
+            [email.trim()],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some())
+}
+
 /// The customer with this e-mail and password, if both match.
 ///
-/// Argon2 is slow on purpose; call this off the async threads (it is, through `Store::call`).
+/// Argon2 is slow on purpose: the server itself does not call this (it reads the hash with
+/// [`password_hash_of`] and verifies outside every lock, see `limits::Guards`); it is for
+/// tools and tests.
 pub fn authenticate(
     conn: &Connection,
     email: &str,
     password: &str,
 ) -> Result<Option<i64>, StoreError> {
-    let row = conn
+    Ok(password_hash_of(conn, email)?
+        .filter(|(_, stored)| verify_password(stored, password))
+        .map(|(id, _)| id))
+}
+
+/// The account with this e-mail and its stored password hash.
+pub fn password_hash_of(
+    conn: &Connection,
+    email: &str,
+) -> Result<Option<(i64, String)>, StoreError> {
+    Ok(conn
         .query_row(
             "SELECT id, password_hash FROM customers WHERE email = ?1",
             [email.trim()],
             |row| Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?)),
         )
-        .optional()?;
-    let Some((id, stored)) = row else {
-        return Ok(None);
-    };
-    let hash = PasswordHash::new(&stored).map_err(|err| StoreError::Password(err.to_string()))?;
-    Ok(Argon2::default()
-        .verify_password(password.as_bytes(), &hash)
-        .is_ok()
-        .then_some(id))
+        .optional()?)
+}
+
+/// Whether `password` matches the stored Argon2 hash (a hash that cannot be read never
+/// matches). Slow on purpose: run it on the blocking pool.
+#[must_use]
+pub fn verify_password(stored: &str, password: &str) -> bool {
+    PasswordHash::new(stored).is_ok_and(|hash| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &hash)
+            .is_ok()
+    })
 }
 
 /// Starts a session for a customer; returns the bearer token (shown once, stored hashed).
@@ -128,6 +155,30 @@ pub fn end_session(conn: &Connection, token: &str) -> Result<(), StoreError> {
         [token_hash(token)],
     )?;
     Ok(())
+}
+
+/// Ends every session of the account the token belongs to ("sign out everywhere"); returns
+/// how many ended, or `None` when the token names no live session.
+pub fn end_all_sessions(conn: &Connection, token: &str) -> Result<Option<usize>, StoreError> {
+    let Some((account, _)) = session_account(conn, token)? else {
+        return Ok(None);
+    };
+    Ok(Some(conn.execute(
+        "DELETE FROM sessions WHERE customer_id = ?1",
+        [account],
+    )?))
+}
+
+/// Deletes sessions that have expired: the account's alone (cheap, at each sign-in), or
+/// everyone's (the periodic sweep). Returns how many.
+pub fn prune_sessions(conn: &Connection, account: Option<i64>) -> Result<usize, StoreError> {
+    Ok(match account {
+        Some(account) => conn.execute(
+            "DELETE FROM sessions WHERE customer_id = ?1 AND expires_at <= ?2",
+            params![account, now()],
+        )?,
+        None => conn.execute("DELETE FROM sessions WHERE expires_at <= ?1", [now()])?,
+    })
 }
 
 /// The customer's opaque subject name (see `SignInResponse::subject`).

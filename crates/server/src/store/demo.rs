@@ -1,4 +1,5 @@
-//! The demo customer a new database starts with, so the portal can be tried at once.
+//! The demo customer and privacy officer a new database starts with when asked for
+//! (`--demo-data`, which `make run` passes), so the portal can be tried at once.
 
 use super::customers::Role;
 use super::{StoreError, customers, documents, history_demo, now};
@@ -45,9 +46,9 @@ pub fn seed_if_empty(conn: &mut Connection) -> Result<bool, StoreError> {
     let officer = customers::create(&tx, OFFICER_EMAIL, &officer_hash)?;
     customers::set_role(&tx, officer, Role::PrivacyOfficer)?;
     tx.commit()?;
-    tracing::info!("created the demo customer {DEMO_EMAIL} (password \"{DEMO_PASSWORD}\")");
+    // No password in the log, not even a demo one: the README gives them.
     tracing::info!(
-        "created the demo privacy officer {OFFICER_EMAIL} (password \"{OFFICER_PASSWORD}\")"
+        "created the demo customer {DEMO_EMAIL} and the demo privacy officer {OFFICER_EMAIL}"
     );
     Ok(true)
 }

@@ -1,8 +1,15 @@
 //! All SQL lives under this module; handlers see plain functions over a connection.
 //!
-//! rusqlite is blocking, so every call runs on tokio's blocking pool through [`Store::call`],
-//! one at a time over a single connection: SQLite serialises writers anyway, and one
-//! connection keeps transactions simple.
+//! rusqlite is blocking, so every call runs on tokio's blocking pool. The database is in WAL
+//! mode, where readers never wait for the writer nor the writer for readers, and the store
+//! holds one writer connection ([`Store::call`]: every change, one at a time, since SQLite
+//! serialises writers anyway) and a pool of read-only connections ([`Store::read`]: pages,
+//! exports, the audit), so a long read never holds up a save and a save never holds up reads.
+//! Waiting for a connection happens on the async side, so a queue of requests does not park
+//! blocking threads.
+//!
+//! The pool is deadpool's unmanaged pool: the connections are opened up front and handed out
+//! in turn. (deadpool-sqlite and r2d2_sqlite lag behind the rusqlite this crate uses.)
 
 pub mod consent;
 pub mod customers;
@@ -12,9 +19,9 @@ pub mod history;
 pub mod history_demo;
 pub mod requests;
 
-use rusqlite::Connection;
+use rusqlite::{Connection, OpenFlags};
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 /// A failure below the HTTP layer.
 #[derive(Debug, thiserror::Error)]
@@ -80,12 +87,22 @@ const MIGRATIONS: &[&str] = &[
 /// The database handle shared by all requests.
 #[derive(Clone)]
 pub struct Store {
-    conn: Arc<Mutex<Connection>>,
+    writer: Arc<tokio::sync::Mutex<Connection>>,
+    readers: deadpool::unmanaged::Pool<Connection>,
 }
 
+/// Read-only connections a store opens unless told otherwise.
+pub const DEFAULT_READERS: usize = 8;
+
 impl Store {
-    /// Opens (or creates) the SQLite file and brings its schema up to date.
+    /// Opens (or creates) the SQLite file and brings its schema up to date, with
+    /// [`DEFAULT_READERS`] read-only connections.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
+        Store::open_with_readers(path, DEFAULT_READERS)
+    }
+
+    /// Opens (or creates) the SQLite file with `readers` read-only connections (at least one).
+    pub fn open_with_readers(path: &Path, readers: usize) -> Result<Store, StoreError> {
         if let Some(dir) = path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|source| StoreError::Io {
                 path: dir.display().to_string(),
@@ -97,30 +114,59 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", true)?;
         conn.pragma_update(None, "busy_timeout", 5000)?;
         migrate(&mut conn)?;
+        let readers = (0..readers.max(1))
+            .map(|_| open_reader(path))
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(Store {
-            conn: Arc::new(Mutex::new(conn)),
+            writer: Arc::new(tokio::sync::Mutex::new(conn)),
+            readers: deadpool::unmanaged::Pool::from(readers),
         })
     }
 
-    /// Runs `f` with the connection on the blocking pool.
+    /// Runs `f` with the writer connection on the blocking pool: every change goes here.
     pub async fn call<F, R, E>(&self, f: F) -> Result<R, E>
     where
         F: FnOnce(&mut Connection) -> Result<R, E> + Send + 'static,
         R: Send + 'static,
         E: From<StoreError> + Send + 'static,
     {
-        let conn = Arc::clone(&self.conn);
-        tokio::task::spawn_blocking(move || {
-            // A panic in an earlier call poisons the mutex but leaves SQLite consistent
-            // (its transaction was rolled back), so carry on with the connection.
-            let mut conn = conn
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            f(&mut conn)
-        })
-        .await
-        .map_err(|err| E::from(StoreError::Task(err.to_string())))?
+        // A panic in an earlier call leaves SQLite consistent (its transaction was rolled
+        // back) and the tokio mutex is not poisoned, so the writer carries on.
+        let mut conn = Arc::clone(&self.writer).lock_owned().await;
+        tokio::task::spawn_blocking(move || f(&mut conn))
+            .await
+            .map_err(|err| E::from(StoreError::Task(err.to_string())))?
     }
+
+    /// Runs `f` with one of the read-only connections on the blocking pool. `f` cannot
+    /// change anything (the connection is opened read-only); a transaction it opens with
+    /// `unchecked_transaction` sees one snapshot throughout, whatever is saved meanwhile.
+    pub async fn read<F, R, E>(&self, f: F) -> Result<R, E>
+    where
+        F: FnOnce(&Connection) -> Result<R, E> + Send + 'static,
+        R: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+    {
+        let conn = self
+            .readers
+            .get()
+            .await
+            .map_err(|err| E::from(StoreError::Task(err.to_string())))?;
+        tokio::task::spawn_blocking(move || f(&conn))
+            .await
+            .map_err(|err| E::from(StoreError::Task(err.to_string())))?
+    }
+}
+
+/// A read-only connection to the database the writer has already created and migrated.
+fn open_reader(path: &Path) -> Result<Connection, StoreError> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.pragma_update(None, "busy_timeout", 5000)?;
+    conn.pragma_update(None, "query_only", true)?;
+    Ok(conn)
 }
 
 fn migrate(conn: &mut Connection) -> Result<(), StoreError> {

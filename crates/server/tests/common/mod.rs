@@ -4,6 +4,7 @@
 use rapport_domain::Profile;
 use rapport_domain::api::{ErrorBody, SignInResponse};
 use rapport_domain::config::PortalConfig;
+use rapport_server::limits::{Guards, Limits};
 use rapport_server::store::{Store, customers, demo, documents};
 use rapport_server::{AppState, app, settings};
 use reqwest::StatusCode;
@@ -24,6 +25,8 @@ pub fn shipped_config() -> PortalConfig {
 pub struct TestServer {
     pub base: String,
     pub store: Store,
+    /// The server's rate limiters and password-check counter.
+    pub guards: Arc<Guards>,
     task: tokio::task::JoinHandle<()>,
     _dir: tempfile::TempDir,
 }
@@ -36,35 +39,42 @@ impl Drop for TestServer {
 
 /// A server that also serves the portal from `dist`.
 pub async fn start_with(dist: Option<&Path>) -> TestServer {
+    start_under(dist, Limits::default()).await
+}
+
+/// A server of the API alone under `limits`, with the demo accounts.
+pub async fn start_with_limits(limits: Limits) -> TestServer {
+    start_under(None, limits).await
+}
+
+async fn start_under(dist: Option<&Path>, limits: Limits) -> TestServer {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&dir.path().join("test.sqlite3")).unwrap();
     store.call(demo::seed_if_empty).await.unwrap();
-    let (base, task) = serve(store.clone(), shipped_config(), dist).await;
+    let state = AppState::with_limits(store.clone(), shipped_config(), limits).unwrap();
+    let guards = Arc::clone(&state.guards);
+    let (base, task) = serve(state, dist).await;
     TestServer {
         base,
         store,
+        guards,
         task,
         _dir: dir,
     }
 }
 
-/// Serves `store` under `config` on 127.0.0.1:0; returns the base URL and the server task.
-async fn serve(
-    store: Store,
-    config: PortalConfig,
-    dist: Option<&Path>,
-) -> (String, tokio::task::JoinHandle<()>) {
-    let router = app(
-        AppState {
-            store,
-            config: Arc::new(config),
-        },
-        dist,
-    )
-    .unwrap();
+/// Serves `state` on 127.0.0.1:0 as the binary does (connection cap, header timeout);
+/// returns the base URL and the server task.
+async fn serve(state: AppState, dist: Option<&Path>) -> (String, tokio::task::JoinHandle<()>) {
+    let limits = state.guards.limits.clone();
+    let router = app(state, dist).unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let task = tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    let task = tokio::spawn(async move {
+        rapport_server::serve::serve(listener, router, &limits, std::future::pending())
+            .await
+            .unwrap();
+    });
     (base, task)
 }
 
@@ -119,7 +129,8 @@ impl TestServer {
     /// Signs in; returns the bearer token.
     /// The same database served under `config`.
     pub async fn with_config(&self, config: PortalConfig) -> OtherServer {
-        let (base, task) = serve(self.store.clone(), config, None).await;
+        let state = AppState::new(self.store.clone(), config).unwrap();
+        let (base, task) = serve(state, None).await;
         OtherServer { base, task }
     }
 
