@@ -95,6 +95,9 @@ async fn main() -> std::process::ExitCode {
     let router = app(
         AppState {
             store: store.clone(),
+            ledger_key: std::sync::Arc::new(
+                rapport_server::ledger_key::LedgerKey::generate().expect("a ledger key"),
+            ),
             // The shipped configuration; history does not depend on it.
             config: std::sync::Arc::new(
                 rapport_domain::config::PortalConfig::from_json(

@@ -9,6 +9,8 @@
 pub mod auth;
 pub mod error;
 pub mod http;
+pub mod ledger_cli;
+pub mod ledger_key;
 pub mod settings;
 pub mod site;
 pub mod store;
@@ -29,6 +31,8 @@ pub struct AppState {
     pub store: Store,
     /// The portal's configuration: what customers may answer is enforced here too.
     pub config: Arc<PortalConfig>,
+    /// Signs the consent ledger's head; kept outside the database (see [`ledger_key`]).
+    pub ledger_key: Arc<ledger_key::LedgerKey>,
 }
 
 /// The whole application: the API under `/api` and, when `dist` is given, the portal.
@@ -49,6 +53,9 @@ pub fn app(state: AppState, dist: Option<&std::path::Path>) -> std::io::Result<R
 /// Opens the database (creating it with demo data when new) and serves until Ctrl-C, or runs
 /// the subcommand given instead.
 pub async fn run(settings: Settings) -> Result<(), Box<dyn std::error::Error>> {
+    if let Some(done) = ledger_cli::run(&settings) {
+        return done;
+    }
     let store = Store::open(&settings.db)?;
     if settings.demo_data {
         store.call(store::demo::seed_if_empty).await?;
@@ -56,7 +63,7 @@ pub async fn run(settings: Settings) -> Result<(), Box<dyn std::error::Error>> {
     match settings.command {
         Some(Command::SeedHistory(args)) => return seed_history(&store, args).await,
         Some(Command::Erase(args)) => return erase(&store, args).await,
-        None => {}
+        Some(Command::VerifyLedger(_) | Command::LedgerKey(_)) | None => {}
     }
     let config = Arc::new(settings::load_config(&settings)?);
     // The catalog holds every consent screen from the moment it can be shown, so a text that
@@ -65,6 +72,14 @@ pub async fn run(settings: Settings) -> Result<(), Box<dyn std::error::Error>> {
     store
         .call(move |conn| store::consent::register_screens(conn, &screens))
         .await?;
+    let ledger_key = Arc::new(ledger_key::LedgerKey::load_or_create(&settings.ledger_key)?);
+    let key = Arc::clone(&ledger_key);
+    if let Some(seq) = store
+        .call(move |conn| store::consent::sign_unsigned_ledger(conn, &key))
+        .await?
+    {
+        tracing::info!("signed the consent ledger's head (entry {seq}) for the first time");
+    }
     let dist = settings.dist.exists().then_some(settings.dist.as_path());
     if dist.is_none() {
         tracing::warn!(
@@ -72,7 +87,14 @@ pub async fn run(settings: Settings) -> Result<(), Box<dyn std::error::Error>> {
             settings.dist.display()
         );
     }
-    let app = app(AppState { store, config }, dist)?;
+    let app = app(
+        AppState {
+            store,
+            config,
+            ledger_key,
+        },
+        dist,
+    )?;
     let listener = tokio::net::TcpListener::bind(settings.addr).await?;
     tracing::info!("Rapport listening on http://{}", listener.local_addr()?);
     axum::serve(listener, app)

@@ -31,6 +31,15 @@ pub struct Settings {
     /// by default the one served with the portal (`<dist>/config.json`), else `public/config.json`.
     #[arg(long, env = "RAPPORT_CONFIG")]
     pub config: Option<PathBuf>,
+    /// The key file that signs the consent ledger (64 hex digits), made when missing. Keep it
+    /// outside the database and its backups: it is what proves the ledger was not rewritten.
+    #[arg(
+        long,
+        env = "RAPPORT_LEDGER_KEY",
+        default_value = "data/ledger.key",
+        global = true
+    )]
+    pub ledger_key: PathBuf,
     /// Seed the demo customer when the database has no customers.
     #[arg(long, env = "RAPPORT_DEMO_DATA", default_value_t = true, action = clap::ArgAction::Set)]
     pub demo_data: bool,
@@ -46,6 +55,10 @@ pub enum Command {
     SeedHistory(SeedHistory),
     /// Carry out (or refuse) customers' erasure requests.
     Erase(Erase),
+    /// Verify an exported consent ledger offline: its chain and its signed head.
+    VerifyLedger(crate::ledger_cli::VerifyLedger),
+    /// Print the ledger key's public half (made when missing), for `verify-ledger`.
+    LedgerKey(crate::ledger_cli::LedgerKeyArgs),
 }
 
 /// `erase`: carries out open erasure requests, or refuses one with a reason.

@@ -16,8 +16,9 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
+use rapport_domain::time::format_utc;
 use rapport_domain::history::{
-    CSV_HEADER, DerivedFacts, HistoryPage, HistoryQuery, ParamProblem, csv_record, format_utc,
+    CSV_HEADER, DerivedFacts, HistoryPage, HistoryQuery, ParamProblem, csv_record,
 };
 
 /// Events per store call while exporting: big enough that 100,000 events take a hundred

@@ -4,6 +4,7 @@
 use rapport_domain::Profile;
 use rapport_domain::api::{ErrorBody, SignInResponse};
 use rapport_domain::config::PortalConfig;
+use rapport_server::ledger_key::LedgerKey;
 use rapport_server::store::{Store, customers, demo, documents};
 use rapport_server::{AppState, app, settings};
 use reqwest::StatusCode;
@@ -24,6 +25,8 @@ pub fn shipped_config() -> PortalConfig {
 pub struct TestServer {
     pub base: String,
     pub store: Store,
+    /// The ledger key's file, in the test's temporary folder.
+    pub ledger_key: std::path::PathBuf,
     task: tokio::task::JoinHandle<()>,
     _dir: tempfile::TempDir,
 }
@@ -39,10 +42,12 @@ pub async fn start_with(dist: Option<&Path>) -> TestServer {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&dir.path().join("test.sqlite3")).unwrap();
     store.call(demo::seed_if_empty).await.unwrap();
-    let (base, task) = serve(store.clone(), shipped_config(), dist).await;
+    let ledger_key = dir.path().join("ledger.key");
+    let (base, task) = serve(store.clone(), shipped_config(), dist, &ledger_key).await;
     TestServer {
         base,
         store,
+        ledger_key,
         task,
         _dir: dir,
     }
@@ -53,11 +58,13 @@ async fn serve(
     store: Store,
     config: PortalConfig,
     dist: Option<&Path>,
+    ledger_key: &Path,
 ) -> (String, tokio::task::JoinHandle<()>) {
     let router = app(
         AppState {
             store,
             config: Arc::new(config),
+            ledger_key: Arc::new(LedgerKey::load_or_create(ledger_key).unwrap()),
         },
         dist,
     )
@@ -119,7 +126,7 @@ impl TestServer {
     /// Signs in; returns the bearer token.
     /// The same database served under `config`.
     pub async fn with_config(&self, config: PortalConfig) -> OtherServer {
-        let (base, task) = serve(self.store.clone(), config, None).await;
+        let (base, task) = serve(self.store.clone(), config, None, &self.ledger_key).await;
         OtherServer { base, task }
     }
 
