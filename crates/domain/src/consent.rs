@@ -570,11 +570,16 @@ pub fn verify_signed_chain(
     let problem = match (first_invalid, last_valid) {
         (Some(seq), _) => Some((
             seq,
-            format!("its signature by key {key_id} does not match: it or an entry before it was rewritten"),
+            format!(
+                "its signature by key {key_id} does not match: it or an entry before it was rewritten"
+            ),
         )),
         (None, Some(head)) if Some(head.seq) != newest => Some((
             head.seq + 1,
-            format!("no valid signature by key {key_id} covers it (the last signed entry is {})", head.seq),
+            format!(
+                "no valid signature by key {key_id} covers it (the last signed entry is {})",
+                head.seq
+            ),
         )),
         (None, None) if newest.is_some() => Some((
             entries[0].seq,
@@ -1080,10 +1085,19 @@ mod tests {
     fn receipts_carry_nothing_about_other_customers() {
         let entries = chain(3);
         let receipts = ConsentReceipt::numbered(&entries);
-        assert_eq!(receipts.iter().map(|r| r.number).collect::<Vec<_>>(), [1, 2, 3]);
+        assert_eq!(
+            receipts.iter().map(|r| r.number).collect::<Vec<_>>(),
+            [1, 2, 3]
+        );
         assert_eq!(receipts[1].entry_hash, entries[1].hash);
         let json = serde_json::to_value(&receipts[1]).unwrap();
-        for private in ["seq", "prev_hash", "customer_ref", "signature", "user_agent"] {
+        for private in [
+            "seq",
+            "prev_hash",
+            "customer_ref",
+            "signature",
+            "user_agent",
+        ] {
             assert!(json.get(private).is_none(), "{private} in {json}");
         }
     }

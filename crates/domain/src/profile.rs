@@ -281,16 +281,40 @@ mod tests {
     #[test]
     fn free_text_refuses_controls_overrides_and_invisible_values() {
         let cases: [(fn(&mut Profile), ProfileField, TextProblem); 5] = [
-            (|p| p.name = "Bo\0".into(), ProfileField::Name, TextProblem::ControlCharacter),
-            (|p| p.name = "\u{200B}\u{200C}".into(), ProfileField::Name, TextProblem::InvisibleOnly),
-            (|p| p.name = "Bo\u{202E}gnA".into(), ProfileField::Name, TextProblem::BidiControl),
-            (|p| p.email = "a@b.se\u{1b}[2J".into(), ProfileField::Email, TextProblem::ControlCharacter),
-            (|p| p.phone = "\u{2066}070 123 45 67".into(), ProfileField::Phone, TextProblem::BidiControl),
+            (
+                |p| p.name = "Bo\0".into(),
+                ProfileField::Name,
+                TextProblem::ControlCharacter,
+            ),
+            (
+                |p| p.name = "\u{200B}\u{200C}".into(),
+                ProfileField::Name,
+                TextProblem::InvisibleOnly,
+            ),
+            (
+                |p| p.name = "Bo\u{202E}gnA".into(),
+                ProfileField::Name,
+                TextProblem::BidiControl,
+            ),
+            (
+                |p| p.email = "a@b.se\u{1b}[2J".into(),
+                ProfileField::Email,
+                TextProblem::ControlCharacter,
+            ),
+            (
+                |p| p.phone = "\u{2066}070 123 45 67".into(),
+                ProfileField::Phone,
+                TextProblem::BidiControl,
+            ),
         ];
         for (change, field, problem) in cases {
             let mut profile = valid();
             change(&mut profile);
-            assert_eq!(profile.check(field), Some(ProfileProblem::Text(problem)), "{profile:?}");
+            assert_eq!(
+                profile.check(field),
+                Some(ProfileProblem::Text(problem)),
+                "{profile:?}"
+            );
             assert_eq!(ProfileProblem::Text(problem).code(), problem.code());
         }
     }
@@ -305,7 +329,10 @@ mod tests {
             ("070 CALL ME", Some(ProfileProblem::NotAPhone)),
             ("0701+234567", Some(ProfileProblem::NotAPhone)),
             ("123456789012345678", Some(ProfileProblem::NotAPhone)),
-            ("070\n1234567", Some(ProfileProblem::Text(TextProblem::ControlCharacter))),
+            (
+                "070\n1234567",
+                Some(ProfileProblem::Text(TextProblem::ControlCharacter)),
+            ),
         ];
         for (phone, expected) in cases {
             let profile = Profile {

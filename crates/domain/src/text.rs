@@ -159,7 +159,11 @@ mod tests {
         assert_eq!(TextProblem::ControlCharacter.code(), "control_character");
         assert_eq!(TextProblem::BidiControl.code(), "bidi_control");
         assert_eq!(TextProblem::InvisibleOnly.code(), "invisible_only");
-        assert!(TextProblem::BidiControl.message("name").starts_with("name "));
+        assert!(
+            TextProblem::BidiControl
+                .message("name")
+                .starts_with("name ")
+        );
     }
 
     #[cfg(feature = "nfc")]

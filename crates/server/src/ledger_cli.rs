@@ -47,12 +47,8 @@ pub fn run(settings: &Settings) -> Option<Result<(), Box<dyn std::error::Error>>
 fn verify(args: &VerifyLedger) -> Result<(), String> {
     let text = std::fs::read_to_string(&args.export)
         .map_err(|err| format!("reading {}: {err}", args.export.display()))?;
-    let export: LedgerExport = serde_json::from_str(&text).map_err(|err| {
-        format!(
-            "{} is not an exported ledger: {err}",
-            args.export.display()
-        )
-    })?;
+    let export: LedgerExport = serde_json::from_str(&text)
+        .map_err(|err| format!("{} is not an exported ledger: {err}", args.export.display()))?;
     let key = read_public_key(&args.public_key)?;
     let report = verify_export(&export, &key);
     if report.intact {

@@ -9,8 +9,8 @@ use rapport_domain::consent::{
     ChainReport, ConsentDecision, ConsentReceipt, CustomerAt, ErasureRequest, LEDGER_CSV_HEADER,
     LedgerEntry, LedgerExport, LedgerPage, ScreenText, entry_hash,
 };
-use rapport_server::store::consent::{self, LedgerFilter};
 use rapport_domain::history::RequestStatus;
+use rapport_server::store::consent::{self, LedgerFilter};
 use rapport_server::store::{demo, requests};
 use reqwest::StatusCode;
 use serde_json::json;
@@ -428,7 +428,9 @@ async fn verification_names_the_entry_altered_directly_in_sqlite() {
     assert_eq!((report.entries, report.intact), (4, true));
     assert_eq!(report.first_broken, None);
     assert!(
-        report.summary.starts_with("4 entries, chain intact, head (entry 4) signed by key "),
+        report
+            .summary
+            .starts_with("4 entries, chain intact, head (entry 4) signed by key "),
         "{}",
         report.summary
     );
@@ -750,13 +752,12 @@ async fn an_exported_ledger_verifies_offline_and_a_rewrite_is_named() {
     }
     let dir = tempfile::tempdir().unwrap();
     let key_path = server.ledger_key.to_str().unwrap().to_owned();
-    let (ok, public_key, _) = rapport_server(&["--ledger-key", &key_path, "ledger-key", "--public"]);
+    let (ok, public_key, _) =
+        rapport_server(&["--ledger-key", &key_path, "ledger-key", "--public"]);
     assert!(ok);
     // The key is the last line (a log line comes first when the key had to be made).
     let public_key = public_key.lines().last().unwrap().trim().to_owned();
-    let export: LedgerExport = server
-        .get_json("/audit/ledger?format=json", &officer)
-        .await;
+    let export: LedgerExport = server.get_json("/audit/ledger?format=json", &officer).await;
     assert_eq!(export.public_key, public_key);
     assert_eq!(export.head.as_ref().map(|h| h.seq), Some(4));
     let file = dir.path().join("ledger.json");
@@ -764,12 +765,16 @@ async fn an_exported_ledger_verifies_offline_and_a_rewrite_is_named() {
         std::fs::write(&file, serde_json::to_string(export).unwrap()).unwrap();
     };
     let file_arg = file.to_str().unwrap().to_owned();
-    let check = |key: &str| rapport_server(&["verify-ledger", "--export", &file_arg, "--public-key", key]);
+    let check =
+        |key: &str| rapport_server(&["verify-ledger", "--export", &file_arg, "--public-key", key]);
 
     write(&export);
     let (ok, out, err) = check(&public_key);
     assert!(ok, "{out}{err}");
-    assert!(out.contains("4 entries, chain intact, head (entry 4) signed"), "{out}");
+    assert!(
+        out.contains("4 entries, chain intact, head (entry 4) signed"),
+        "{out}"
+    );
     // The key may also be given as a file.
     let key_file = dir.path().join("public.key");
     std::fs::write(&key_file, &public_key).unwrap();
@@ -816,10 +821,13 @@ async fn an_exported_ledger_verifies_offline_and_a_rewrite_is_named() {
         .await
         .unwrap();
     let report = verify(&server, &officer).await;
-    assert_eq!((report.intact, report.first_broken), (false, Some(2)), "{}", report.summary);
-    let rewritten: LedgerExport = server
-        .get_json("/audit/ledger?format=json", &officer)
-        .await;
+    assert_eq!(
+        (report.intact, report.first_broken),
+        (false, Some(2)),
+        "{}",
+        report.summary
+    );
+    let rewritten: LedgerExport = server.get_json("/audit/ledger?format=json", &officer).await;
     write(&rewritten);
     let (ok, _, err) = check(&public_key);
     assert!(!ok);

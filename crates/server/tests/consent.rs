@@ -52,9 +52,7 @@ async fn giving_and_withdrawing_consent_each_give_a_provable_receipt() {
 
     // The officer's ledger holds the entries the receipts name, chained and hashed.
     let officer = server.officer().await;
-    let ledger: LedgerExport = server
-        .get_json("/audit/ledger?format=json", &officer)
-        .await;
+    let ledger: LedgerExport = server.get_json("/audit/ledger?format=json", &officer).await;
     let [one, two] = ledger.entries.as_slice() else {
         panic!("{:?}", ledger.entries);
     };
@@ -293,9 +291,7 @@ async fn a_customer_reaches_only_their_own_consents_export_and_requests() {
         .await
         .unwrap();
     let officer = server.officer().await;
-    let ledger: LedgerExport = server
-        .get_json("/audit/ledger?format=json", &officer)
-        .await;
+    let ledger: LedgerExport = server.get_json("/audit/ledger?format=json", &officer).await;
     let bo_entry = ledger.entries[0].clone();
     assert_eq!(bo_entry.hash, bo_receipt.entry_hash);
 
@@ -367,20 +363,26 @@ async fn receipts_reveal_nothing_of_other_customers_decisions() {
     let others = server.other_customer("Bo Ek", "bo@example.se").await;
     for decision in ["given", "withdrawn", "given"] {
         let response = server
-            .post("/me/consents", &others, &server.decision("marketing", decision, "sv"))
+            .post(
+                "/me/consents",
+                &others,
+                &server.decision("marketing", decision, "sv"),
+            )
             .await;
         assert_eq!(response.status(), StatusCode::CREATED);
     }
     let demo = server.demo().await;
     let response = server
-        .post("/me/consents", &demo, &server.decision("personalisation", "given", "en"))
+        .post(
+            "/me/consents",
+            &demo,
+            &server.decision("personalisation", "given", "en"),
+        )
         .await;
     assert_eq!(response.status(), StatusCode::CREATED);
     let receipt: serde_json::Value = response.json().await.unwrap();
     let officer = server.officer().await;
-    let ledger: LedgerExport = server
-        .get_json("/audit/ledger?format=json", &officer)
-        .await;
+    let ledger: LedgerExport = server.get_json("/audit/ledger?format=json", &officer).await;
     assert_eq!(ledger.entries.len(), 4);
     let mine = &ledger.entries[3];
 
@@ -396,12 +398,22 @@ async fn receipts_reveal_nothing_of_other_customers_decisions() {
         assert_eq!(receipt["number"], 1, "{what}: {receipt}");
         assert_eq!(receipt["entry_hash"], mine.hash.as_str(), "{what}");
         for private in ["seq", "prev_hash", "customer_ref", "signature"] {
-            assert!(receipt.get(private).is_none(), "{what}: {private} in {receipt}");
+            assert!(
+                receipt.get(private).is_none(),
+                "{what}: {private} in {receipt}"
+            );
         }
     }
-    for text in [listed.to_string(), exported.to_string(), receipt.to_string()] {
+    for text in [
+        listed.to_string(),
+        exported.to_string(),
+        receipt.to_string(),
+    ] {
         for other in &ledger.entries[..3] {
-            assert!(!text.contains(&other.hash), "another customer's hash in {text}");
+            assert!(
+                !text.contains(&other.hash),
+                "another customer's hash in {text}"
+            );
             assert!(!text.contains(&other.customer_ref));
         }
     }

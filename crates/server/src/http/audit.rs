@@ -98,7 +98,10 @@ async fn ledger(
             "to" => filter.before = Some(time_bound(&name, &value, true, "2024-05-31")?),
             "cursor" => {
                 filter.after = Some(value.parse::<i64>().map_err(|_| {
-                    bad(&name, format!("{value:?} is not a cursor this endpoint gave"))
+                    bad(
+                        &name,
+                        format!("{value:?} is not a cursor this endpoint gave"),
+                    )
                 })?);
             }
             "limit" => {

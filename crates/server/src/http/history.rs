@@ -16,10 +16,10 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use rapport_domain::time::format_utc;
 use rapport_domain::history::{
     CSV_HEADER, DerivedFacts, HistoryPage, HistoryQuery, ParamProblem, csv_record,
 };
+use rapport_domain::time::format_utc;
 
 /// Events per store call while exporting: big enough that 100,000 events take a hundred
 /// calls, small enough that other requests get the connection in between.

@@ -34,9 +34,7 @@ use rapport_domain::consent::{
     ConsentDecision, ConsentReceipt, GENESIS_HASH, HeadSignature, LedgerEntry, RecordConsent,
     ScreenText, SeenAndChosen, SignedHead, entry_hash, user_agent_sha256,
 };
-use rapport_domain::history::{
-    Channel, ConsentChange, EventDetails,
-};
+use rapport_domain::history::{Channel, ConsentChange, EventDetails};
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params, params_from_iter};
 
