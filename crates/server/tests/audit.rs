@@ -688,6 +688,15 @@ async fn the_ledger_answers_in_pages_with_the_signed_head() {
         .await;
     assert_eq!(page.entries.iter().map(|e| e.seq).collect::<Vec<_>>(), [3]);
     assert_eq!(page.next_cursor.as_deref(), Some("3"));
+    // Newest first, for browsing.
+    let page: LedgerPage = server
+        .get_json("/audit/ledger?order=newest&limit=2&cursor=4", &officer)
+        .await;
+    assert_eq!(
+        page.entries.iter().map(|e| e.seq).collect::<Vec<_>>(),
+        [3, 2]
+    );
+    assert_eq!(page.next_cursor.as_deref(), Some("2"));
     // The default page is bounded.
     let page: LedgerPage = server.get_json("/audit/ledger", &officer).await;
     assert_eq!(page.entries.len(), 5);
@@ -697,6 +706,7 @@ async fn the_ledger_answers_in_pages_with_the_signed_head() {
         ("?limit=1001", "limit"),
         ("?limit=ten", "limit"),
         ("?cursor=abc", "cursor"),
+        ("?order=random", "order"),
     ] {
         let response = server
             .get(&format!("/audit/ledger{query}"), Some(&officer))

@@ -104,6 +104,18 @@ async fn ledger(
                     )
                 })?);
             }
+            "order" => {
+                filter.newest_first = match value.as_str() {
+                    "oldest" => false,
+                    "newest" => true,
+                    _ => {
+                        return Err(bad(
+                            &name,
+                            format!("{value:?} is not one of oldest, newest"),
+                        ));
+                    }
+                };
+            }
             "limit" => {
                 limit = value
                     .parse::<u32>()
@@ -133,7 +145,7 @@ async fn ledger(
                 return Err(bad(
                     &name,
                     format!(
-                        "{name} is not a ledger parameter; use purpose, decision, language, from, to, customer, cursor, limit or format"
+                        "{name} is not a ledger parameter; use purpose, decision, language, from, to, customer, order, cursor, limit or format"
                     ),
                 ));
             }

@@ -389,13 +389,15 @@ pub struct LedgerFilter {
     pub before: Option<i64>,
     /// Only this customer pseudonym.
     pub customer_ref: Option<String>,
-    /// Only entries after this `seq` (the paging cursor).
+    /// The paging cursor: only entries after this `seq` (before it when `newest_first`).
     pub after: Option<i64>,
+    /// Newest entries first.
+    pub newest_first: bool,
     /// At most this many entries.
     pub limit: Option<u32>,
 }
 
-/// Ledger entries passing `filter`, in `seq` order.
+/// Ledger entries passing `filter`, in `seq` order (newest first when it says so).
 pub fn entries(conn: &Connection, filter: &LedgerFilter) -> Result<Vec<LedgerEntry>, StoreError> {
     let mut sql = format!("SELECT {ENTRY_COLUMNS} WHERE 1 = 1");
     let mut args: Vec<Value> = Vec::new();
@@ -421,13 +423,17 @@ pub fn entries(conn: &Connection, filter: &LedgerFilter) -> Result<Vec<LedgerEnt
     if let Some(reference) = &filter.customer_ref {
         narrow(" AND l.customer_ref = ?", reference.clone().into());
     }
-    if let Some(after) = filter.after {
-        narrow(" AND l.seq > ?", after.into());
-    }
-    if let Some(limit) = filter.limit {
-        narrow(" ORDER BY l.seq LIMIT ?", i64::from(limit).into());
+    let (past, order) = if filter.newest_first {
+        (" AND l.seq < ?", " ORDER BY l.seq DESC")
     } else {
-        sql.push_str(" ORDER BY l.seq");
+        (" AND l.seq > ?", " ORDER BY l.seq")
+    };
+    if let Some(after) = filter.after {
+        narrow(past, after.into());
+    }
+    match filter.limit {
+        Some(limit) => narrow(&format!("{order} LIMIT ?"), i64::from(limit).into()),
+        None => sql.push_str(order),
     }
     let mut statement = conn.prepare(&sql)?;
     let rows = statement.query_map(params_from_iter(args), entry_of)?;
