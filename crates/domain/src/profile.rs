@@ -280,7 +280,8 @@ mod tests {
 
     #[test]
     fn free_text_refuses_controls_overrides_and_invisible_values() {
-        let cases: [(fn(&mut Profile), ProfileField, TextProblem); 5] = [
+        type Case = (fn(&mut Profile), ProfileField, TextProblem);
+        let cases: [Case; 5] = [
             (
                 |p| p.name = "Bo\0".into(),
                 ProfileField::Name,
