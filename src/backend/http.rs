@@ -8,7 +8,7 @@ use gloo_net::http::{Request, RequestBuilder, Response};
 use rapport_domain::api::Role;
 use rapport_domain::api::{ConflictBody, ErrorBody, SignInRequest, SignInResponse};
 use rapport_domain::consent::{
-    ChainReport, CustomerAt, ErasureRequest, LedgerEntry, LedgerExport, MyConsents, RecordConsent,
+    ChainReport, ConsentReceipt, CustomerAt, ErasureRequest, LedgerPage, MyConsents, RecordConsent,
     ScreenCatalog,
 };
 use rapport_domain::history::{DerivedFacts, HistoryPage, HistoryQuery};
@@ -132,7 +132,7 @@ impl CustomerBackend for HttpBackend {
         Box::pin(self.get_json("/me/consents"))
     }
 
-    fn record_consent(&self, decision: RecordConsent) -> BackendFuture<'_, LedgerEntry> {
+    fn record_consent(&self, decision: RecordConsent) -> BackendFuture<'_, ConsentReceipt> {
         Box::pin(self.post_json("/me/consents", json(&decision)))
     }
 
@@ -160,7 +160,13 @@ impl CustomerBackend for HttpBackend {
         Box::pin(self.get_json("/audit/verify"))
     }
 
-    fn audit_ledger(&self, filters: Vec<(String, String)>) -> BackendFuture<'_, LedgerExport> {
+    fn audit_ledger(
+        &self,
+        mut filters: Vec<(String, String)>,
+        cursor: Option<String>,
+    ) -> BackendFuture<'_, LedgerPage> {
+        filters.push(("order".into(), "newest".into()));
+        filters.extend(cursor.map(|cursor| ("cursor".to_owned(), cursor)));
         Box::pin(async move { self.get_json(&with_query("/audit/ledger", &filters)).await })
     }
 

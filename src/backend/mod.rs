@@ -7,7 +7,7 @@ pub mod http;
 
 use rapport_domain::api::Role;
 use rapport_domain::consent::{
-    ChainReport, CustomerAt, ErasureRequest, LedgerEntry, LedgerExport, MyConsents, RecordConsent,
+    ChainReport, ConsentReceipt, CustomerAt, ErasureRequest, LedgerPage, MyConsents, RecordConsent,
     ScreenCatalog,
 };
 use rapport_domain::history::{DerivedFacts, HistoryPage, HistoryQuery};
@@ -42,10 +42,10 @@ pub trait CustomerBackend {
         version: Version,
         preferences: Preferences,
     ) -> BackendFuture<'_, Saved<Preferences>>;
-    /// Where the customer stands on each purpose, and their own consent ledger entries.
+    /// Where the customer stands on each purpose, and their own consent receipts.
     fn load_consents(&self) -> BackendFuture<'_, MyConsents>;
-    /// Records one consent decision; the ledger entry that comes back is the receipt.
-    fn record_consent(&self, decision: RecordConsent) -> BackendFuture<'_, LedgerEntry>;
+    /// Records one consent decision; what comes back is the customer's receipt.
+    fn record_consent(&self, decision: RecordConsent) -> BackendFuture<'_, ConsentReceipt>;
     /// Everything the backend holds about the customer, as the JSON text to save.
     fn export_data(&self) -> BackendFuture<'_, String>;
     /// The customer's erasure requests, newest first.
@@ -56,8 +56,13 @@ pub trait CustomerBackend {
     fn role(&self) -> Role;
     /// Audit: checks the consent ledger's hash chain.
     fn verify_ledger(&self) -> BackendFuture<'_, ChainReport>;
-    /// Audit: ledger entries passing `filters` (query pairs such as `("purpose", "marketing")`).
-    fn audit_ledger(&self, filters: Vec<(String, String)>) -> BackendFuture<'_, LedgerExport>;
+    /// Audit: one page of ledger entries passing `filters` (query pairs such as
+    /// `("purpose", "marketing")`), newest first, continuing after `cursor` when given.
+    fn audit_ledger(
+        &self,
+        filters: Vec<(String, String)>,
+        cursor: Option<String>,
+    ) -> BackendFuture<'_, LedgerPage>;
     /// Audit: the same entries as a file to save, `csv` or `json`.
     fn audit_ledger_file(
         &self,

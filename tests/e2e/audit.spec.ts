@@ -26,6 +26,7 @@ test('the officer sees an intact chain, filters and exports the ledger, and look
   await signInAsOfficer(page);
   await expect(page.getByRole('navigation').getByRole('link')).toHaveText(['Audit']);
   await expect(page.getByText(/^Entries checked: \d+\. The chain is intact\.$/)).toBeVisible();
+  await expect(page.getByText(/^The newest entry \(\d+\) is signed with the server's key [0-9a-f]{16}/)).toBeVisible();
 
   const ledger = page.getByRole('region', { name: 'Ledger entries' });
   await page.getByLabel('Purpose').selectOption({ label: 'Marketing messages' });

@@ -36,6 +36,13 @@ test('consent given and withdrawn is recorded against the exact text, and the of
 
   await marketingSwitch(page).check();
   await expect(marketing(page).getByRole('status')).toContainText('Agreed. Receipt number');
+  // The downloadable receipt holds the customer's own count and entry hash, nothing of others.
+  const receiptDownload = page.waitForEvent('download');
+  await marketing(page).getByRole('button', { name: 'Download the receipt' }).click();
+  const receipt = JSON.parse(Buffer.concat(await (await (await receiptDownload).createReadStream()).toArray()).toString('utf8'));
+  expect(receipt.entry_hash).toMatch(/^[0-9a-f]{64}$/);
+  expect(receipt.number).toBeGreaterThan(0);
+  for (const hidden of ['seq', 'prev_hash', 'customer_ref', 'signature']) expect(receipt).not.toHaveProperty(hidden);
   await expect(marketing(page).getByText(/^You agreed on /)).toBeVisible();
   await marketingSwitch(page).uncheck();
   await expect(marketing(page).getByRole('status')).toContainText('Withdrawn. Receipt number');

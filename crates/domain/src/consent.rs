@@ -24,7 +24,9 @@
 //! verifies after erasure while nothing left in it points to a person.
 
 use crate::config::{PortalConfig, Purpose};
-use crate::history::{HistoryEvent, RequestStatus, csv_quote, csv_text, format_utc};
+use crate::csv::{csv_quote, csv_text};
+use crate::history::{HistoryEvent, RequestStatus};
+use crate::time::format_utc;
 use crate::{Preferences, Profile};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -42,7 +44,9 @@ const ENCODING_TAG: &str = "rapport-consent-ledger-v1";
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ConsentDecision {
-    /// The customer agreed.
+    /// The customer agreed. Read also from `granted`, the word history events used before
+    /// the privacy feature had one name for it on every layer.
+    #[serde(alias = "granted")]
     Given,
     /// The customer withdrew (or declined).
     Withdrawn,
@@ -309,6 +313,119 @@ pub struct LedgerEntry {
     pub prev_hash: String,
     /// SHA-256 of [`canonical_bytes`] of this entry.
     pub hash: String,
+    /// The server's signature of this entry as the ledger's head when it was appended (see
+    /// [`head_message`]); absent on entries appended before signing began. Officers only:
+    /// it is not part of the hashed bytes, and receipts never carry it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<HeadSignature>,
+}
+
+/// An Ed25519 signature over [`head_message`] of one entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeadSignature {
+    /// Which key signed: [`key_id`] of its public key.
+    pub key_id: String,
+    /// The 64-byte signature, lowercase hex.
+    pub signature: String,
+}
+
+/// The tag that starts a signed head; a new message format gets a new tag.
+const HEAD_TAG: &str = "rapport-ledger-head-v1";
+
+/// The bytes the server signs for a ledger head: the tag, the entry's `seq` and `hash`, one
+/// per line. The hash commits to everything in the entry and, through `prev_hash`, to every
+/// entry before it, so one valid signature vouches for the whole ledger up to that entry.
+#[must_use]
+pub fn head_message(seq: i64, hash: &str) -> Vec<u8> {
+    format!("{HEAD_TAG}\n{seq}\n{hash}\n").into_bytes()
+}
+
+/// A public key's short name: the first 16 hex digits of SHA-256 of its 32 bytes.
+#[must_use]
+pub fn key_id(public_key: &[u8]) -> String {
+    sha256_hex(public_key)[..16].to_owned()
+}
+
+/// The ledger's newest entry and the server's signature of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignedHead {
+    /// The newest entry's `seq`.
+    pub seq: i64,
+    /// Its hash.
+    pub hash: String,
+    /// When it was recorded, Unix seconds.
+    pub recorded_at: i64,
+    /// The signature over [`head_message`] of `seq` and `hash`.
+    pub signature: HeadSignature,
+}
+
+impl SignedHead {
+    /// The head as the newest entry states it, if that entry is signed.
+    #[must_use]
+    pub fn of(entry: &LedgerEntry) -> Option<SignedHead> {
+        Some(SignedHead {
+            seq: entry.seq,
+            hash: entry.hash.clone(),
+            recorded_at: entry.recorded_at,
+            signature: entry.signature.clone()?,
+        })
+    }
+}
+
+/// A consent receipt: what one customer decided, on which exact text, and the hash by which
+/// an officer finds and proves the ledger entry; nothing about anyone else.
+///
+/// It carries no global `seq` (which would count everyone's decisions) and no `prev_hash`
+/// (usually another customer's entry). `entry_hash` commits to both without revealing them:
+/// it is SHA-256 over the entry including its `prev_hash`, which the customer never sees.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsentReceipt {
+    /// The customer's own count of decisions: 1 for their first, 2 for their second.
+    pub number: u32,
+    /// The purpose's id.
+    pub purpose: String,
+    /// Given or withdrawn.
+    pub decision: ConsentDecision,
+    /// The purpose version shown.
+    pub purpose_version: u32,
+    /// The language shown.
+    pub language: String,
+    /// SHA-256 of the exact text shown.
+    pub text_sha256: String,
+    /// The screen it was made on.
+    pub screen: String,
+    /// When it was recorded, Unix seconds.
+    pub recorded_at: i64,
+    /// The ledger entry's own hash.
+    pub entry_hash: String,
+}
+
+impl ConsentReceipt {
+    /// The receipt for `entry`, the customer's `number`th decision.
+    #[must_use]
+    pub fn of(entry: &LedgerEntry, number: u32) -> ConsentReceipt {
+        ConsentReceipt {
+            number,
+            purpose: entry.purpose.clone(),
+            decision: entry.decision,
+            purpose_version: entry.purpose_version,
+            language: entry.language.clone(),
+            text_sha256: entry.text_sha256.clone(),
+            screen: entry.screen.clone(),
+            recorded_at: entry.recorded_at,
+            entry_hash: entry.hash.clone(),
+        }
+    }
+
+    /// Receipts for one customer's own entries, oldest first, numbered from 1.
+    #[must_use]
+    pub fn numbered(entries: &[LedgerEntry]) -> Vec<ConsentReceipt> {
+        entries
+            .iter()
+            .zip(1..)
+            .map(|(entry, number)| ConsentReceipt::of(entry, number))
+            .collect()
+    }
 }
 
 /// The bytes an entry's hash is taken over.
@@ -365,6 +482,10 @@ pub struct ChainReport {
     pub first_broken: Option<i64>,
     /// One sentence for people: "3 entries, chain intact" or what is wrong where.
     pub summary: String,
+    /// The newest entry whose signature checks out, when a key was checked; when it is the
+    /// newest entry and nothing is broken, the whole ledger is proven as the server signed it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signed_head: Option<SignedHead>,
 }
 
 /// Checks a whole ledger, in `seq` order from the first entry.
@@ -401,6 +522,7 @@ pub fn verify_chain(entries: &[LedgerEntry]) -> ChainReport {
                     "{count} entries, chain broken at entry {}: {problem}",
                     entry.seq
                 ),
+                signed_head: None,
             };
         }
         prev_hash = &entry.hash;
@@ -411,7 +533,77 @@ pub fn verify_chain(entries: &[LedgerEntry]) -> ChainReport {
         intact: true,
         first_broken: None,
         summary: format!("{count} entries, chain intact"),
+        signed_head: None,
     }
+}
+
+/// [`verify_chain`], then the signatures by the key named `key_id`: a rewrite that recomputed
+/// every hash after the changed entry keeps the chain intact, but not the signatures.
+///
+/// `valid(message, signature_hex)` checks one signature with that key (the caller brings the
+/// Ed25519 code, so this crate and the portal stay free of it). The first broken entry is the
+/// earliest of: the first chain break, the first entry whose signature by this key fails, and,
+/// when the newest entry is not validly signed, the first entry after the last valid signature
+/// (nothing vouches for it). Signatures by other keys are skipped; the chain covers those
+/// entries when a later one is signed by this key.
+#[must_use]
+pub fn verify_signed_chain(
+    entries: &[LedgerEntry],
+    key_id: &str,
+    valid: impl Fn(&[u8], &str) -> bool,
+) -> ChainReport {
+    let mut report = verify_chain(entries);
+    let count = report.entries;
+    let mut last_valid: Option<&LedgerEntry> = None;
+    let mut first_invalid: Option<i64> = None;
+    for entry in entries {
+        let Some(signature) = entry.signature.as_ref().filter(|s| s.key_id == key_id) else {
+            continue;
+        };
+        if valid(&head_message(entry.seq, &entry.hash), &signature.signature) {
+            last_valid = Some(entry);
+        } else if first_invalid.is_none() {
+            first_invalid = Some(entry.seq);
+        }
+    }
+    let newest = entries.last().map(|e| e.seq);
+    let problem = match (first_invalid, last_valid) {
+        (Some(seq), _) => Some((
+            seq,
+            format!(
+                "its signature by key {key_id} does not match: it or an entry before it was rewritten"
+            ),
+        )),
+        (None, Some(head)) if Some(head.seq) != newest => Some((
+            head.seq + 1,
+            format!(
+                "no valid signature by key {key_id} covers it (the last signed entry is {})",
+                head.seq
+            ),
+        )),
+        (None, None) if newest.is_some() => Some((
+            entries[0].seq,
+            format!("no entry carries a valid signature by key {key_id}"),
+        )),
+        _ => None,
+    };
+    if let Some((seq, problem)) = problem
+        && report.first_broken.is_none_or(|broken| seq < broken)
+    {
+        report.intact = false;
+        report.first_broken = Some(seq);
+        report.summary = format!("{count} entries, chain broken at entry {seq}: {problem}");
+    }
+    report.signed_head = last_valid.and_then(SignedHead::of);
+    if report.intact
+        && let Some(head) = &report.signed_head
+    {
+        report.summary = format!(
+            "{count} entries, chain intact, head (entry {}) signed by key {key_id}",
+            head.seq
+        );
+    }
+    report
 }
 
 /// Where a customer stands on one configured purpose.
@@ -432,18 +624,18 @@ pub struct ConsentState {
     pub outdated: bool,
 }
 
-/// Each configured purpose with the customer's latest decision from `entries` (their own
-/// ledger entries, any order).
+/// Each configured purpose with the customer's latest decision from `receipts` (their own,
+/// any order).
 #[must_use]
-pub fn consent_states(config: &PortalConfig, entries: &[LedgerEntry]) -> Vec<ConsentState> {
+pub fn consent_states(config: &PortalConfig, receipts: &[ConsentReceipt]) -> Vec<ConsentState> {
     config
         .purposes
         .iter()
         .map(|purpose| {
-            let latest = entries
+            let latest = receipts
                 .iter()
                 .filter(|e| e.purpose == purpose.id)
-                .max_by_key(|e| e.seq);
+                .max_by_key(|e| e.number);
             ConsentState {
                 purpose: purpose.id.clone(),
                 current_version: purpose.version,
@@ -463,8 +655,8 @@ pub fn consent_states(config: &PortalConfig, entries: &[LedgerEntry]) -> Vec<Con
 pub struct MyConsents {
     /// One per configured purpose, in configuration order.
     pub purposes: Vec<ConsentState>,
-    /// The customer's ledger entries (their receipts), oldest first.
-    pub ledger: Vec<LedgerEntry>,
+    /// The customer's receipts, oldest first.
+    pub receipts: Vec<ConsentReceipt>,
 }
 
 /// An erasure request and where it stands.
@@ -526,11 +718,39 @@ pub struct SeenAndChosen {
     pub screen: Option<ScreenText>,
 }
 
-/// `GET /audit/ledger` as JSON.
+/// `GET /audit/ledger?format=json`: the ledger as a file that can be verified offline
+/// (`rapport-server verify-ledger`) when no filter was given.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LedgerExport {
     /// The entries that pass the filters, in `seq` order.
     pub entries: Vec<LedgerEntry>,
+    /// The newest signed entry of the whole ledger and its signature.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub head: Option<SignedHead>,
+    /// [`key_id`] of the server's signing key now.
+    #[serde(default)]
+    pub key_id: String,
+    /// The server's public key now, 32 bytes in lowercase hex.
+    #[serde(default)]
+    pub public_key: String,
+}
+
+/// Most ledger entries in one page.
+pub const LEDGER_MAX_LIMIT: u32 = 1000;
+/// Ledger entries in a page when the query names no `limit`.
+pub const LEDGER_DEFAULT_LIMIT: u32 = 100;
+
+/// `GET /audit/ledger`: one page of entries, oldest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LedgerPage {
+    /// Up to `limit` entries that pass the filters, in `seq` order.
+    pub entries: Vec<LedgerEntry>,
+    /// Pass as `cursor` for the next page; absent on the last.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
+    /// The newest signed entry of the whole ledger.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub head: Option<SignedHead>,
 }
 
 /// `GET /audit/screens`.
@@ -544,11 +764,12 @@ pub struct ScreenCatalog {
 /// The columns of the ledger's CSV export, in order.
 pub const LEDGER_CSV_HEADER: &str = "seq,customer_ref,purpose,decision,purpose_version,language,text_sha256,screen,portal_build,recorded_at,recorded_at_utc,user_agent,user_agent_sha256,prev_hash,hash\r\n";
 
-/// One CSV record (RFC 4180, CRLF-terminated) for a ledger entry, matching
-/// [`LEDGER_CSV_HEADER`]; free text that a spreadsheet would run as a formula is prefixed `'`.
+/// The fields of a ledger entry's CSV record, matching [`LEDGER_CSV_HEADER`]; free text that
+/// a spreadsheet would run as a formula is prefixed `'` (see [`csv_text`]). The backend
+/// writes them with the `csv` crate.
 #[must_use]
-pub fn ledger_csv_record(entry: &LedgerEntry) -> String {
-    let fields = [
+pub fn ledger_csv_fields(entry: &LedgerEntry) -> [String; 15] {
+    [
         entry.seq.to_string(),
         csv_text(&entry.customer_ref),
         csv_text(&entry.purpose),
@@ -564,8 +785,13 @@ pub fn ledger_csv_record(entry: &LedgerEntry) -> String {
         entry.user_agent_sha256.clone(),
         entry.prev_hash.clone(),
         entry.hash.clone(),
-    ];
-    let mut line = fields
+    ]
+}
+
+/// One CSV record (RFC 4180, CRLF-terminated) of [`ledger_csv_fields`].
+#[must_use]
+pub fn ledger_csv_record(entry: &LedgerEntry) -> String {
+    let mut line = ledger_csv_fields(entry)
         .iter()
         .map(|field| csv_quote(field))
         .collect::<Vec<_>>()
@@ -607,6 +833,7 @@ mod tests {
                     .last()
                     .map_or(GENESIS_HASH.to_owned(), |e| e.hash.clone()),
                 hash: String::new(),
+                signature: None,
             };
             entry.hash = entry_hash(&entry);
             entries.push(entry);
@@ -766,7 +993,7 @@ mod tests {
     #[test]
     fn states_mark_consent_to_an_older_version_as_outdated() {
         let mut config = config();
-        let entries = chain(2); // marketing v1: given (seq 1), given (seq 2)
+        let entries = ConsentReceipt::numbered(&chain(2)); // marketing v1: given, given
         let states = consent_states(&config, &entries);
         let marketing = states.iter().find(|s| s.purpose == "marketing").unwrap();
         assert_eq!(marketing.decision, Some(ConsentDecision::Given));
@@ -785,8 +1012,101 @@ mod tests {
         assert!(marketing.outdated);
         assert_eq!(marketing.current_version, 2);
         // A withdrawal for an older version is still a withdrawal: nothing to ask again.
-        let withdrawn = consent_states(&config, &chain(3));
+        let withdrawn = consent_states(&config, &ConsentReceipt::numbered(&chain(3)));
         assert!(!withdrawn.iter().any(|s| s.outdated));
+    }
+
+    /// A stand-in signer for the chain logic: "signature" = SHA-256 of secret + message.
+    fn fake_sign(message: &[u8]) -> String {
+        sha256_hex(&[b"secret".as_slice(), message].concat())
+    }
+
+    fn signed(mut entries: Vec<LedgerEntry>) -> Vec<LedgerEntry> {
+        for entry in &mut entries {
+            entry.signature = Some(HeadSignature {
+                key_id: "k1".into(),
+                signature: fake_sign(&head_message(entry.seq, &entry.hash)),
+            });
+        }
+        entries
+    }
+
+    fn check(entries: &[LedgerEntry]) -> ChainReport {
+        verify_signed_chain(entries, "k1", |message, signature| {
+            fake_sign(message) == signature
+        })
+    }
+
+    /// Rewrites entry `index` and recomputes every hash after it, as someone with the
+    /// database but without the key would.
+    fn rewrite(entries: &mut [LedgerEntry], index: usize) {
+        entries[index].purpose = "rewritten".into();
+        for i in index..entries.len() {
+            if i > 0 {
+                entries[i].prev_hash = entries[i - 1].hash.clone();
+            }
+            entries[i].hash = entry_hash(&entries[i]);
+        }
+    }
+
+    #[test]
+    fn signatures_catch_a_rewrite_the_chain_alone_cannot() {
+        let entries = signed(chain(5));
+        let report = check(&entries);
+        assert!(report.intact, "{}", report.summary);
+        assert_eq!(report.signed_head.as_ref().map(|h| h.seq), Some(5));
+        assert!(report.summary.contains("head (entry 5) signed by key k1"));
+
+        let mut rewritten = entries.clone();
+        rewrite(&mut rewritten, 2);
+        assert!(verify_chain(&rewritten).intact, "consistent rewrite");
+        let report = check(&rewritten);
+        assert_eq!(report.first_broken, Some(3), "{}", report.summary);
+        assert!(report.summary.contains("entry 3"), "{}", report.summary);
+
+        // Signatures removed after the rewrite: nothing vouches for entries after 2.
+        for entry in &mut rewritten[2..] {
+            entry.signature = None;
+        }
+        assert_eq!(check(&rewritten).first_broken, Some(3));
+
+        // Entries appended before signing began are covered by a later signed head.
+        let mut legacy = signed(chain(4));
+        for entry in &mut legacy[..3] {
+            entry.signature = None;
+        }
+        assert!(check(&legacy).intact);
+        // No signature by this key at all.
+        assert_eq!(check(&chain(2)).first_broken, Some(1));
+        assert!(check(&[]).intact);
+    }
+
+    #[test]
+    fn receipts_carry_nothing_about_other_customers() {
+        let entries = chain(3);
+        let receipts = ConsentReceipt::numbered(&entries);
+        assert_eq!(
+            receipts.iter().map(|r| r.number).collect::<Vec<_>>(),
+            [1, 2, 3]
+        );
+        assert_eq!(receipts[1].entry_hash, entries[1].hash);
+        let json = serde_json::to_value(&receipts[1]).unwrap();
+        for private in [
+            "seq",
+            "prev_hash",
+            "customer_ref",
+            "signature",
+            "user_agent",
+        ] {
+            assert!(json.get(private).is_none(), "{private} in {json}");
+        }
+    }
+
+    #[test]
+    fn the_history_word_granted_still_reads_as_given() {
+        let old: ConsentDecision = serde_json::from_str("\"granted\"").unwrap();
+        assert_eq!(old, ConsentDecision::Given);
+        assert_eq!(serde_json::to_string(&old).unwrap(), "\"given\"");
     }
 
     #[test]

@@ -9,11 +9,14 @@
 pub mod api;
 pub mod config;
 pub mod consent;
+pub mod csv;
 pub mod draft;
 pub mod fields;
 pub mod history;
 pub mod preferences;
 pub mod profile;
+pub mod text;
+pub mod time;
 pub mod version;
 
 pub use preferences::Preferences;

@@ -5,6 +5,7 @@
 //! (an unknown item, a second choice in a single-choice checklist, a channel not offered).
 
 use crate::config::{Channel, Choice, Frequency, PortalConfig};
+use crate::text::{self, Lines, TextProblem};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -113,6 +114,8 @@ pub enum PreferenceIssue {
     OtherNotAllowed,
     /// "Other" longer than [`OTHER_MAX_CHARS`].
     OtherTooLong,
+    /// "Other" holds characters no free text may hold (see [`crate::text`]).
+    Text(TextProblem),
     /// A topic the contact grid does not have.
     UnknownTopic(String),
     /// A channel the contact grid does not offer.
@@ -135,6 +138,7 @@ impl PreferenceIssue {
             Self::TooManyChoices { .. } => "too_many_choices",
             Self::OtherNotAllowed => "other_not_allowed",
             Self::OtherTooLong => "too_long",
+            Self::Text(problem) => problem.code(),
             Self::UnknownTopic(_) => "unknown_topic",
             Self::ChannelNotOffered(_) => "channel_not_offered",
             Self::FrequencyNotOffered(_) => "frequency_not_offered",
@@ -157,6 +161,7 @@ impl fmt::Display for PreferenceProblem {
                 write!(f, "this checklist takes no answer in words")
             }
             PreferenceIssue::OtherTooLong => write!(f, "longer than {OTHER_MAX_CHARS} characters"),
+            PreferenceIssue::Text(problem) => f.write_str(&problem.message("the answer")),
             PreferenceIssue::UnknownTopic(id) => write!(f, "\"{id}\" is not a topic"),
             PreferenceIssue::ChannelNotOffered(id) => {
                 write!(f, "\"{id}\" is not an offered channel")
@@ -201,7 +206,9 @@ impl Preferences {
                     PreferenceIssue::TooManyChoices { max },
                 );
             }
-            if !answer.other.trim().is_empty() && !list.other {
+            if let Some(problem) = text::check(&answer.other, Lines::Single) {
+                report(format!("{at}.other"), PreferenceIssue::Text(problem));
+            } else if !answer.other.trim().is_empty() && !list.other {
                 report(format!("{at}.other"), PreferenceIssue::OtherNotAllowed);
             } else if answer.other.chars().count() > OTHER_MAX_CHARS {
                 report(format!("{at}.other"), PreferenceIssue::OtherTooLong);
@@ -288,7 +295,7 @@ impl Preferences {
         let mut clean = self.clone();
         clean.answers.retain(|_, answer| !answer.is_empty());
         for answer in clean.answers.values_mut() {
-            answer.other = answer.other.trim().to_owned();
+            answer.other = text::clean(&answer.other);
         }
         clean.contact.paused_until = clean.contact.paused_until.filter(|d| !d.trim().is_empty());
         clean
@@ -374,6 +381,11 @@ mod tests {
         too_long.other = "x".repeat(OTHER_MAX_CHARS + 1);
         let mut words_not_allowed = answer(&["often"]);
         words_not_allowed.other = "every day".into();
+        let other = |words: &str| {
+            let mut answer = answer(&[]);
+            answer.other = words.into();
+            answer
+        };
         let cases = [
             (
                 with_answer("shoe_size", answer(&["42"])),
@@ -399,6 +411,21 @@ mod tests {
                 with_answer("interests", too_long),
                 "answers.interests.other",
                 "too_long",
+            ),
+            (
+                with_answer("interests", other("golf\u{1b}[2J")),
+                "answers.interests.other",
+                "control_character",
+            ),
+            (
+                with_answer("interests", other("\u{202E}flog")),
+                "answers.interests.other",
+                "bidi_control",
+            ),
+            (
+                with_answer("interests", other("\u{200B}\u{FEFF}")),
+                "answers.interests.other",
+                "invisible_only",
             ),
         ];
         for (prefs, path, code) in cases {

@@ -3,6 +3,7 @@
 //! Validation lives here, not in the form or the handler, so the portal can explain a problem
 //! while the customer types and the backend refuses the same problem with the same rule.
 
+use crate::text::{self, Lines, TextProblem};
 use serde::{Deserialize, Serialize};
 
 /// Longest name we accept; long enough for any real name, short enough to stop pasted essays.
@@ -108,6 +109,8 @@ pub enum ProfileProblem {
     NotAPhone,
     /// The chosen contact method needs a detail the profile lacks (a phone number for calls).
     MethodNeedsPhone,
+    /// Characters no free text may hold (see [`crate::text`]).
+    Text(TextProblem),
 }
 
 impl ProfileProblem {
@@ -120,6 +123,7 @@ impl ProfileProblem {
             Self::NotAnEmail => "not_an_email",
             Self::NotAPhone => "not_a_phone",
             Self::MethodNeedsPhone => "method_needs_phone",
+            Self::Text(problem) => problem.code(),
         }
     }
 
@@ -137,18 +141,20 @@ impl ProfileProblem {
                 )
             }
             Self::MethodNeedsPhone => format!("{field} needs a phone number in the profile"),
+            Self::Text(problem) => problem.message(field),
         }
     }
 }
 
 impl Profile {
-    /// The same profile with surrounding white space removed, as it should be stored.
+    /// The same profile as it should be stored: surrounding white space removed and, where
+    /// the `nfc` feature is on (the backend), in Unicode NFC ([`text::clean`]).
     #[must_use]
     pub fn normalized(&self) -> Profile {
         Profile {
-            name: self.name.trim().to_owned(),
-            email: self.email.trim().to_owned(),
-            phone: self.phone.trim().to_owned(),
+            name: text::clean(&self.name),
+            email: text::clean(&self.email),
+            phone: text::clean(&self.phone),
             preferred_contact: self.preferred_contact,
         }
     }
@@ -161,10 +167,13 @@ impl Profile {
             ProfileField::Email => check_text(&self.email, EMAIL_MAX_CHARS, true).or_else(|| {
                 (!looks_like_email(self.email.trim())).then_some(ProfileProblem::NotAnEmail)
             }),
-            ProfileField::Phone => {
-                let phone = self.phone.trim();
-                (!phone.is_empty() && !looks_like_phone(phone)).then_some(ProfileProblem::NotAPhone)
-            }
+            ProfileField::Phone => text::check(&self.phone, Lines::Single)
+                .map(ProfileProblem::Text)
+                .or_else(|| {
+                    let phone = self.phone.trim();
+                    (!phone.is_empty() && !looks_like_phone(phone))
+                        .then_some(ProfileProblem::NotAPhone)
+                }),
             ProfileField::PreferredContact => {
                 let needs_phone = matches!(
                     self.preferred_contact,
@@ -192,6 +201,9 @@ impl Profile {
 }
 
 fn check_text(value: &str, max: usize, required: bool) -> Option<ProfileProblem> {
+    if let Some(problem) = text::check(value, Lines::Single) {
+        return Some(ProfileProblem::Text(problem));
+    }
     let value = value.trim();
     if required && value.is_empty() {
         Some(ProfileProblem::Required)
@@ -267,6 +279,48 @@ mod tests {
     }
 
     #[test]
+    fn free_text_refuses_controls_overrides_and_invisible_values() {
+        type Case = (fn(&mut Profile), ProfileField, TextProblem);
+        let cases: [Case; 5] = [
+            (
+                |p| p.name = "Bo\0".into(),
+                ProfileField::Name,
+                TextProblem::ControlCharacter,
+            ),
+            (
+                |p| p.name = "\u{200B}\u{200C}".into(),
+                ProfileField::Name,
+                TextProblem::InvisibleOnly,
+            ),
+            (
+                |p| p.name = "Bo\u{202E}gnA".into(),
+                ProfileField::Name,
+                TextProblem::BidiControl,
+            ),
+            (
+                |p| p.email = "a@b.se\u{1b}[2J".into(),
+                ProfileField::Email,
+                TextProblem::ControlCharacter,
+            ),
+            (
+                |p| p.phone = "\u{2066}070 123 45 67".into(),
+                ProfileField::Phone,
+                TextProblem::BidiControl,
+            ),
+        ];
+        for (change, field, problem) in cases {
+            let mut profile = valid();
+            change(&mut profile);
+            assert_eq!(
+                profile.check(field),
+                Some(ProfileProblem::Text(problem)),
+                "{profile:?}"
+            );
+            assert_eq!(ProfileProblem::Text(problem).code(), problem.code());
+        }
+    }
+
+    #[test]
     fn phone_shapes() {
         let cases = [
             ("", None),
@@ -276,6 +330,10 @@ mod tests {
             ("070 CALL ME", Some(ProfileProblem::NotAPhone)),
             ("0701+234567", Some(ProfileProblem::NotAPhone)),
             ("123456789012345678", Some(ProfileProblem::NotAPhone)),
+            (
+                "070\n1234567",
+                Some(ProfileProblem::Text(TextProblem::ControlCharacter)),
+            ),
         ];
         for (phone, expected) in cases {
             let profile = Profile {

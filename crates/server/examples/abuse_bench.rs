@@ -64,7 +64,15 @@ async fn main() -> std::process::ExitCode {
     )
     .expect("public/config.json");
     let limits = Limits::default();
-    let state = AppState::with_limits(store, config.clone(), limits.clone()).expect("the state");
+    let state = AppState::with_limits(
+        store,
+        config.clone(),
+        std::sync::Arc::new(
+            rapport_server::ledger_key::LedgerKey::generate().expect("a ledger key"),
+        ),
+        limits.clone(),
+    )
+    .expect("the state");
     let router = app(state, None).expect("the app");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
@@ -272,7 +280,7 @@ async fn main() -> std::process::ExitCode {
         .expect("their body");
     line(
         "ledger-after-1000-decision-flood",
-        mine.ledger.len() as u64,
+        mine.receipts.len() as u64,
         "entries",
         LEDGER_BUDGET,
         false,

@@ -101,6 +101,9 @@ async fn main() -> std::process::ExitCode {
                 &rapport_server::settings::LANGUAGES,
             )
             .expect("public/config.json"),
+            std::sync::Arc::new(
+                rapport_server::ledger_key::LedgerKey::generate().expect("a ledger key"),
+            ),
         )
         .expect("the state"),
         None,

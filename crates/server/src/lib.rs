@@ -12,6 +12,8 @@ pub mod accounts;
 pub mod auth;
 pub mod error;
 pub mod http;
+pub mod ledger_cli;
+pub mod ledger_key;
 pub mod limits;
 pub mod serve;
 pub mod settings;
@@ -40,6 +42,8 @@ pub struct AppState {
     pub config: Arc<PortalConfig>,
     /// Rate limiters and the password-hashing slots.
     pub guards: Arc<Guards>,
+    /// Signs the consent ledger's head; kept outside the database (see [`ledger_key`]).
+    pub ledger_key: Arc<ledger_key::LedgerKey>,
 }
 
 impl AppState {
@@ -47,20 +51,23 @@ impl AppState {
     pub fn new(
         store: Store,
         config: impl Into<Arc<PortalConfig>>,
+        ledger_key: Arc<ledger_key::LedgerKey>,
     ) -> Result<AppState, store::StoreError> {
-        AppState::with_limits(store, config, Limits::default())
+        AppState::with_limits(store, config, ledger_key, Limits::default())
     }
 
     /// The state under `limits`.
     pub fn with_limits(
         store: Store,
         config: impl Into<Arc<PortalConfig>>,
+        ledger_key: Arc<ledger_key::LedgerKey>,
         limits: Limits,
     ) -> Result<AppState, store::StoreError> {
         Ok(AppState {
             store,
             config: config.into(),
             guards: Arc::new(Guards::new(limits)?),
+            ledger_key,
         })
     }
 }
@@ -113,12 +120,15 @@ pub fn app(state: AppState, dist: Option<&std::path::Path>) -> std::io::Result<R
 /// Opens the database (creating it with demo data when new) and serves until Ctrl-C, or runs
 /// the subcommand given instead.
 pub async fn run(settings: Settings) -> Result<(), Box<dyn std::error::Error>> {
+    if let Some(done) = ledger_cli::run(&settings) {
+        return done;
+    }
     let store = Store::open_with_readers(&settings.db, settings.limits.db_readers)?;
     match settings.command {
         Some(Command::SeedHistory(args)) => return seed_history(&store, args).await,
         Some(Command::Erase(args)) => return erase(&store, args).await,
         Some(Command::AddAccount(args)) => return add_account(&store, args).await,
-        None => {}
+        Some(Command::VerifyLedger(_) | Command::LedgerKey(_)) | None => {}
     }
     if settings.demo_data {
         store.call(store::demo::seed_if_empty).await?;
@@ -130,6 +140,14 @@ pub async fn run(settings: Settings) -> Result<(), Box<dyn std::error::Error>> {
     store
         .call(move |conn| store::consent::register_screens(conn, &screens))
         .await?;
+    let ledger_key = Arc::new(ledger_key::LedgerKey::load_or_create(&settings.ledger_key)?);
+    let key = Arc::clone(&ledger_key);
+    if let Some(seq) = store
+        .call(move |conn| store::consent::sign_unsigned_ledger(conn, &key))
+        .await?
+    {
+        tracing::info!("signed the consent ledger's head (entry {seq}) for the first time");
+    }
     let dist = settings.dist.exists().then_some(settings.dist.as_path());
     if dist.is_none() {
         tracing::warn!(
@@ -141,7 +159,10 @@ pub async fn run(settings: Settings) -> Result<(), Box<dyn std::error::Error>> {
     let state = {
         let (store, limits) = (store.clone(), limits.clone());
         // The dummy password hash takes an Argon2 run: off the async threads.
-        tokio::task::spawn_blocking(move || AppState::with_limits(store, config, limits)).await??
+        tokio::task::spawn_blocking(move || {
+            AppState::with_limits(store, config, ledger_key, limits)
+        })
+        .await??
     };
     tokio::spawn(maintenance(
         store,

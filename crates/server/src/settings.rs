@@ -34,6 +34,15 @@ pub struct Settings {
     /// by default the one served with the portal (`<dist>/config.json`), else `public/config.json`.
     #[arg(long, env = "RAPPORT_CONFIG")]
     pub config: Option<PathBuf>,
+    /// The key file that signs the consent ledger (64 hex digits), made when missing. Keep it
+    /// outside the database and its backups: it is what proves the ledger was not rewritten.
+    #[arg(
+        long,
+        env = "RAPPORT_LEDGER_KEY",
+        default_value = "data/ledger.key",
+        global = true
+    )]
+    pub ledger_key: PathBuf,
     /// Seed the demo customer (demo@rapport.example, password "demo") and the demo privacy
     /// officer (officer@rapport.example, password "officer") when the database has no
     /// accounts. Off unless asked for (`make run` asks): a real deployment creates its
@@ -137,6 +146,10 @@ pub enum Command {
     /// Create an account: a customer (with an empty profile) or, with `--officer`, a privacy
     /// officer. The password comes from `RAPPORT_PASSWORD`, else a prompt that does not echo.
     AddAccount(AddAccount),
+    /// Verify an exported consent ledger offline: its chain and its signed head.
+    VerifyLedger(crate::ledger_cli::VerifyLedger),
+    /// Print the ledger key's public half (made when missing), for `verify-ledger`.
+    LedgerKey(crate::ledger_cli::LedgerKeyArgs),
 }
 
 /// `add-account`: how a real deployment gets its first privacy officer (and its customers),

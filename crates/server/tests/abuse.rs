@@ -274,7 +274,7 @@ async fn a_consent_flood_is_limited_and_cannot_grow_the_ledger() {
     assert!(created <= 5, "{created} decisions recorded");
     assert_eq!(created + limited, 100);
     let mine: MyConsents = server.get_json("/me/consents", &token).await;
-    assert_eq!(mine.ledger.len(), created);
+    assert_eq!(mine.receipts.len(), created);
     // Another customer's writes have their own quota.
     let other = server.other_customer("Per", "per@example.se").await;
     let response = server

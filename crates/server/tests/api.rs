@@ -250,3 +250,73 @@ async fn the_portal_is_served_under_a_strict_policy_with_deep_links() {
         "the API is not shadowed by the portal"
     );
 }
+
+#[tokio::test]
+async fn profile_text_with_controls_overrides_or_only_invisible_characters_is_refused() {
+    let server = start().await;
+    let token = server.demo().await;
+    let cases = [
+        (
+            json!({ "name": "Bo\u{0}", "email": "a@b.se" }),
+            "name",
+            "control_character",
+        ),
+        (
+            json!({ "name": "Bo\nEk", "email": "a@b.se" }),
+            "name",
+            "control_character",
+        ),
+        (
+            json!({ "name": "\u{1b}]0;owned\u{7}", "email": "a@b.se" }),
+            "name",
+            "control_character",
+        ),
+        (
+            json!({ "name": "Bo\u{202E}kE", "email": "a@b.se" }),
+            "name",
+            "bidi_control",
+        ),
+        (
+            json!({ "name": "\u{200B}\u{200C}", "email": "a@b.se" }),
+            "name",
+            "invisible_only",
+        ),
+        (
+            json!({ "name": "Bo", "email": "a@b.se\u{2066}" }),
+            "email",
+            "bidi_control",
+        ),
+        (
+            json!({ "name": "Bo", "email": "a@b.se", "phone": "070\u{85}1234567" }),
+            "phone",
+            "control_character",
+        ),
+    ];
+    for (body, field, code) in cases {
+        let response = server
+            .put_profile(&token, Some("\"1\""), body.clone())
+            .await;
+        assert_eq!(
+            response.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{body}"
+        );
+        let error = error_of(response).await.error;
+        assert_eq!(
+            (error.field.as_deref(), error.code.as_str()),
+            (Some(field), code),
+            "{body}"
+        );
+    }
+    // Accepted text is stored trimmed and in NFC.
+    let response = server
+        .put_profile(
+            &token,
+            Some("\"1\""),
+            json!({ "name": "  A\u{30A}sa O\u{308}berg ", "email": "asa@example.se" }),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let saved: serde_json::Value = server.get_profile(&token).await.json().await.unwrap();
+    assert_eq!(saved["data"]["name"], "\u{C5}sa \u{D6}berg", "{saved}");
+}

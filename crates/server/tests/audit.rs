@@ -6,10 +6,11 @@ mod common;
 
 use common::{TestServer, error_of, shipped_config, start};
 use rapport_domain::consent::{
-    ChainReport, ConsentDecision, CustomerAt, ErasureRequest, LEDGER_CSV_HEADER, LedgerEntry,
-    ScreenText,
+    ChainReport, ConsentDecision, ConsentReceipt, CustomerAt, ErasureRequest, LEDGER_CSV_HEADER,
+    LedgerEntry, LedgerExport, LedgerPage, ScreenText, entry_hash,
 };
 use rapport_domain::history::RequestStatus;
+use rapport_server::store::consent::{self, LedgerFilter};
 use rapport_server::store::{demo, requests};
 use reqwest::StatusCode;
 use serde_json::json;
@@ -39,7 +40,20 @@ async fn record(
         )
         .await;
     assert_eq!(response.status(), StatusCode::CREATED);
-    response.json().await.unwrap()
+    let receipt: ConsentReceipt = response.json().await.unwrap();
+    // The receipt names the entry by its hash; the test reads that entry from the store.
+    server
+        .store
+        .call(move |conn| {
+            let all = consent::entries(conn, &LedgerFilter::default())?;
+            Ok::<_, rapport_server::store::StoreError>(
+                all.into_iter()
+                    .find(|e| e.hash == receipt.entry_hash)
+                    .expect("the receipt's entry"),
+            )
+        })
+        .await
+        .unwrap()
 }
 
 /// Runs `sql` on the database directly, as someone with the file (and no API) could.
@@ -285,7 +299,7 @@ async fn what_a_customer_saw_and_chose_on_a_date() {
     record(&server, &demo, "marketing", "given", "sv").await;
     let last = record(&server, &demo, "marketing", "withdrawn", "en").await;
     record(&server, &demo, "personalisation", "given", "sv").await;
-    let today = &rapport_domain::history::format_utc(rapport_server::store::now())[..10];
+    let today = &rapport_domain::time::format_utc(rapport_server::store::now())[..10];
 
     let at: CustomerAt = server
         .get_json(
@@ -411,15 +425,16 @@ async fn verification_names_the_entry_altered_directly_in_sqlite() {
         record(&server, &demo, "marketing", decision, "en").await;
     }
     let report = verify(&server, &officer).await;
-    assert_eq!(
-        report,
-        ChainReport {
-            entries: 4,
-            intact: true,
-            first_broken: None,
-            summary: "4 entries, chain intact".into(),
-        }
+    assert_eq!((report.entries, report.intact), (4, true));
+    assert_eq!(report.first_broken, None);
+    assert!(
+        report
+            .summary
+            .starts_with("4 entries, chain intact, head (entry 4) signed by key "),
+        "{}",
+        report.summary
     );
+    assert_eq!(report.signed_head.map(|head| head.seq), Some(4));
 
     // An attacker with the file drops the guard and flips a decision.
     tamper(
@@ -465,6 +480,8 @@ async fn verification_names_the_entry_after_one_deleted_directly_in_sqlite() {
     tamper(
         &server,
         "DROP TRIGGER consent_ledger_no_delete;
+                 DROP TRIGGER consent_ledger_signatures_no_delete;
+                 DELETE FROM consent_ledger_signatures WHERE seq = 2;
                  DELETE FROM consent_user_agents WHERE seq = 2;
                  DELETE FROM consent_ledger WHERE seq = 2;",
     )
@@ -603,7 +620,7 @@ async fn erasure_removes_personal_data_and_keeps_a_verifiable_pseudonymous_ledge
 
     // Bo is untouched.
     let his: serde_json::Value = server.get_json("/me/consents", &bo).await;
-    assert_eq!(his["ledger"].as_array().unwrap().len(), 1);
+    assert_eq!(his["receipts"].as_array().unwrap().len(), 1);
 }
 
 #[tokio::test]
@@ -638,4 +655,192 @@ async fn a_refused_erasure_tells_the_customer_why() {
     // A new request can be made after a refusal.
     let response = server.post("/me/erasure", &demo, &json!({})).await;
     assert_eq!(response.status(), StatusCode::CREATED);
+}
+
+#[tokio::test]
+async fn the_ledger_answers_in_pages_with_the_signed_head() {
+    let server = start().await;
+    let demo = server.demo().await;
+    let officer = server.officer().await;
+    for decision in ["given", "withdrawn", "given", "withdrawn", "given"] {
+        record(&server, &demo, "marketing", decision, "en").await;
+    }
+    let mut seen = Vec::new();
+    let mut pages = 0;
+    let mut query = "?limit=2".to_owned();
+    loop {
+        let page: LedgerPage = server
+            .get_json(&format!("/audit/ledger{query}"), &officer)
+            .await;
+        pages += 1;
+        assert!(page.entries.len() <= 2);
+        assert_eq!(page.head.as_ref().map(|h| h.seq), Some(5));
+        seen.extend(page.entries.iter().map(|e| e.seq));
+        match page.next_cursor {
+            Some(cursor) => query = format!("?limit=2&cursor={cursor}"),
+            None => break,
+        }
+    }
+    assert_eq!((seen, pages), (vec![1, 2, 3, 4, 5], 3));
+    // Filters and pages together.
+    let page: LedgerPage = server
+        .get_json("/audit/ledger?decision=given&limit=1&cursor=1", &officer)
+        .await;
+    assert_eq!(page.entries.iter().map(|e| e.seq).collect::<Vec<_>>(), [3]);
+    assert_eq!(page.next_cursor.as_deref(), Some("3"));
+    // Newest first, for browsing.
+    let page: LedgerPage = server
+        .get_json("/audit/ledger?order=newest&limit=2&cursor=4", &officer)
+        .await;
+    assert_eq!(
+        page.entries.iter().map(|e| e.seq).collect::<Vec<_>>(),
+        [3, 2]
+    );
+    assert_eq!(page.next_cursor.as_deref(), Some("2"));
+    // The default page is bounded.
+    let page: LedgerPage = server.get_json("/audit/ledger", &officer).await;
+    assert_eq!(page.entries.len(), 5);
+    assert_eq!(page.next_cursor, None);
+    for (query, field) in [
+        ("?limit=0", "limit"),
+        ("?limit=1001", "limit"),
+        ("?limit=ten", "limit"),
+        ("?cursor=abc", "cursor"),
+        ("?order=random", "order"),
+    ] {
+        let response = server
+            .get(&format!("/audit/ledger{query}"), Some(&officer))
+            .await;
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{query}");
+        assert_eq!(error_of(response).await.error.field.as_deref(), Some(field));
+    }
+}
+
+#[tokio::test]
+async fn huge_or_negative_date_bounds_are_refused_naming_the_parameter() {
+    let server = start().await;
+    let demo = server.demo().await;
+    let officer = server.officer().await;
+    record(&server, &demo, "marketing", "given", "en").await;
+    for (query, field) in [
+        ("?to=9223372036854775807", "to"),
+        ("?from=9223372036854775807", "from"),
+        ("?to=99999999999999999999", "to"),
+        ("?from=-1", "from"),
+        ("?to=-9223372036854775808", "to"),
+    ] {
+        let response = server
+            .get(&format!("/audit/ledger{query}"), Some(&officer))
+            .await;
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{query}");
+        assert_eq!(error_of(response).await.error.field.as_deref(), Some(field));
+    }
+    // The largest accepted bound still finds today's entries.
+    assert_eq!(ledger(&server, &officer, "?to=253402300799").await.len(), 1);
+}
+
+/// Runs `rapport-server` with `args`; returns (success, stdout, stdout and stderr together).
+fn rapport_server(args: &[&str]) -> (bool, String, String) {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_rapport-server"))
+        .args(args)
+        .env("RUST_LOG", "info")
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let all = format!("{stdout}{}", String::from_utf8_lossy(&output.stderr));
+    (output.status.success(), stdout, all)
+}
+
+#[tokio::test]
+async fn an_exported_ledger_verifies_offline_and_a_rewrite_is_named() {
+    let server = start().await;
+    let demo = server.demo().await;
+    let officer = server.officer().await;
+    for decision in ["given", "withdrawn", "given", "withdrawn"] {
+        record(&server, &demo, "marketing", decision, "en").await;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let key_path = server.ledger_key.to_str().unwrap().to_owned();
+    let (ok, public_key, _) =
+        rapport_server(&["--ledger-key", &key_path, "ledger-key", "--public"]);
+    assert!(ok);
+    // The key is the last line (a log line comes first when the key had to be made).
+    let public_key = public_key.lines().last().unwrap().trim().to_owned();
+    let export: LedgerExport = server.get_json("/audit/ledger?format=json", &officer).await;
+    assert_eq!(export.public_key, public_key);
+    assert_eq!(export.head.as_ref().map(|h| h.seq), Some(4));
+    let file = dir.path().join("ledger.json");
+    let write = |export: &LedgerExport| {
+        std::fs::write(&file, serde_json::to_string(export).unwrap()).unwrap();
+    };
+    let file_arg = file.to_str().unwrap().to_owned();
+    let check =
+        |key: &str| rapport_server(&["verify-ledger", "--export", &file_arg, "--public-key", key]);
+
+    write(&export);
+    let (ok, out, err) = check(&public_key);
+    assert!(ok, "{out}{err}");
+    assert!(
+        out.contains("4 entries, chain intact, head (entry 4) signed"),
+        "{out}"
+    );
+    // The key may also be given as a file.
+    let key_file = dir.path().join("public.key");
+    std::fs::write(&key_file, &public_key).unwrap();
+    assert!(check(key_file.to_str().unwrap()).0);
+
+    // An entry altered in the exported file.
+    let mut altered = export.clone();
+    altered.entries[1].decision = ConsentDecision::Given;
+    write(&altered);
+    let (ok, _, err) = check(&public_key);
+    assert!(!ok);
+    assert!(err.contains("chain broken at entry 2"), "{err}");
+
+    // Another key does not vouch for it.
+    write(&export);
+    let other = rapport_server::ledger_key::LedgerKey::generate().unwrap();
+    let (ok, _, err) = check(&other.public_hex());
+    assert!(!ok);
+    assert!(err.contains("no entry carries a valid signature"), "{err}");
+
+    // Someone with the database (not the key) rewrites entry 2 and recomputes every hash
+    // after it, so the chain alone is intact again; the server's export and verification,
+    // and the offline command, all name entry 2.
+    server
+        .store
+        .call(|conn| {
+            let mut entries = consent::entries(conn, &LedgerFilter::default())?;
+            entries[1].decision = ConsentDecision::Given;
+            for i in 1..entries.len() {
+                entries[i].prev_hash = entries[i - 1].hash.clone();
+                entries[i].hash = entry_hash(&entries[i]);
+            }
+            conn.execute_batch("DROP TRIGGER consent_ledger_no_update;")?;
+            for entry in &entries[1..] {
+                conn.execute(
+                    "UPDATE consent_ledger SET decision = ?1, prev_hash = ?2, hash = ?3 WHERE seq = ?4",
+                    rusqlite::params![entry.decision.as_str(), entry.prev_hash, entry.hash, entry.seq],
+                )?;
+            }
+            let chain = rapport_domain::consent::verify_chain(&entries);
+            assert!(chain.intact, "a consistent rewrite: {}", chain.summary);
+            Ok::<_, rapport_server::store::StoreError>(())
+        })
+        .await
+        .unwrap();
+    let report = verify(&server, &officer).await;
+    assert_eq!(
+        (report.intact, report.first_broken),
+        (false, Some(2)),
+        "{}",
+        report.summary
+    );
+    let rewritten: LedgerExport = server.get_json("/audit/ledger?format=json", &officer).await;
+    write(&rewritten);
+    let (ok, _, err) = check(&public_key);
+    assert!(!ok);
+    assert!(err.contains("chain broken at entry 2"), "{err}");
+    assert!(err.contains("signature"), "{err}");
 }

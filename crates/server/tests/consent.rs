@@ -6,8 +6,8 @@ mod common;
 
 use common::{decision_under, error_of, shipped_config, start};
 use rapport_domain::consent::{
-    ConsentDecision, DataExport, ErasureRequest, GENESIS_HASH, LedgerEntry, MyConsents, ScreenText,
-    entry_hash,
+    ConsentDecision, ConsentReceipt, DataExport, ErasureRequest, GENESIS_HASH, LedgerExport,
+    MyConsents, ScreenText, entry_hash,
 };
 use rapport_domain::history::{
     ConsentDecision as HistoryDecision, EventDetails, HistoryPage, RequestStatus,
@@ -16,7 +16,7 @@ use reqwest::StatusCode;
 use serde_json::json;
 
 #[tokio::test]
-async fn giving_and_withdrawing_consent_each_give_a_chained_receipt() {
+async fn giving_and_withdrawing_consent_each_give_a_provable_receipt() {
     let server = start().await;
     let demo = server.demo().await;
 
@@ -28,15 +28,11 @@ async fn giving_and_withdrawing_consent_each_give_a_chained_receipt() {
         )
         .await;
     assert_eq!(response.status(), StatusCode::CREATED);
-    let first: LedgerEntry = response.json().await.unwrap();
-    assert_eq!(first.seq, 1);
-    assert_eq!(first.prev_hash, GENESIS_HASH);
-    assert_eq!(first.hash, entry_hash(&first));
+    let first: ConsentReceipt = response.json().await.unwrap();
+    assert_eq!(first.number, 1);
     assert_eq!(first.decision, ConsentDecision::Given);
     assert_eq!(first.language, "sv");
     assert_eq!(first.screen, "privacy");
-    assert_eq!(first.portal_build, "0.1.0+test");
-    assert_eq!(first.user_agent.as_deref(), Some("RapportTest/1.0"));
     let marketing = shipped_config().purpose("marketing").unwrap().clone();
     assert_eq!(
         first.text_sha256,
@@ -51,13 +47,26 @@ async fn giving_and_withdrawing_consent_each_give_a_chained_receipt() {
         )
         .await;
     assert_eq!(response.status(), StatusCode::CREATED);
-    let second: LedgerEntry = response.json().await.unwrap();
-    assert_eq!(second.seq, 2);
-    assert_eq!(second.prev_hash, first.hash);
-    assert_eq!(second.customer_ref, first.customer_ref);
+    let second: ConsentReceipt = response.json().await.unwrap();
+    assert_eq!(second.number, 2);
+
+    // The officer's ledger holds the entries the receipts name, chained and hashed.
+    let officer = server.officer().await;
+    let ledger: LedgerExport = server.get_json("/audit/ledger?format=json", &officer).await;
+    let [one, two] = ledger.entries.as_slice() else {
+        panic!("{:?}", ledger.entries);
+    };
+    assert_eq!((one.seq, one.prev_hash.as_str()), (1, GENESIS_HASH));
+    assert_eq!(two.prev_hash, one.hash);
+    assert_eq!(one.hash, entry_hash(one));
+    assert_eq!(first.entry_hash, one.hash);
+    assert_eq!(second.entry_hash, two.hash);
+    assert_eq!(one.customer_ref, two.customer_ref);
+    assert_eq!(one.user_agent.as_deref(), Some("RapportTest/1.0"));
+    assert_eq!(one.portal_build, "0.1.0+test");
 
     let mine: MyConsents = server.get_json("/me/consents", &demo).await;
-    assert_eq!(mine.ledger, vec![first, second]);
+    assert_eq!(mine.receipts, vec![first, second]);
     assert_eq!(mine.purposes.len(), shipped_config().purposes.len());
     let state = mine
         .purposes
@@ -88,7 +97,7 @@ async fn giving_and_withdrawing_consent_each_give_a_chained_receipt() {
     // Newest first.
     assert_eq!(
         marketing_changes,
-        [HistoryDecision::Withdrawn, HistoryDecision::Granted]
+        [HistoryDecision::Withdrawn, HistoryDecision::Given]
     );
 }
 
@@ -134,7 +143,7 @@ async fn a_wrong_hash_version_or_label_is_refused_naming_the_field_and_records_n
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
 
     let mine: MyConsents = server.get_json("/me/consents", &demo).await;
-    assert!(mine.ledger.is_empty());
+    assert!(mine.receipts.is_empty());
 }
 
 #[tokio::test]
@@ -234,8 +243,8 @@ async fn the_export_holds_profile_preferences_consents_history_and_requests() {
     assert_eq!(export.account_email, "demo@rapport.example");
     assert_eq!(export.profile.name, "Astrid Lindqvist");
     assert_eq!(export.preferences, rapport_domain::Preferences::default());
-    assert_eq!(export.consents.ledger.len(), 1);
-    assert_eq!(export.consents.ledger[0].purpose, "personalisation");
+    assert_eq!(export.consents.receipts.len(), 1);
+    assert_eq!(export.consents.receipts[0].purpose, "personalisation");
     // 300 seeded events, the consent change and the erasure request.
     assert_eq!(export.history.len(), 302);
     assert_eq!(export.requests.len(), 1);
@@ -265,7 +274,7 @@ async fn a_customer_reaches_only_their_own_consents_export_and_requests() {
     let bo = server.sign_in("bo@example.se", "bo-secret").await;
     let demo = server.demo().await;
 
-    let bo_entry: LedgerEntry = server
+    let bo_receipt: ConsentReceipt = server
         .post(
             "/me/consents",
             &bo,
@@ -281,6 +290,10 @@ async fn a_customer_reaches_only_their_own_consents_export_and_requests() {
         .json()
         .await
         .unwrap();
+    let officer = server.officer().await;
+    let ledger: LedgerExport = server.get_json("/audit/ledger?format=json", &officer).await;
+    let bo_entry = ledger.entries[0].clone();
+    assert_eq!(bo_entry.hash, bo_receipt.entry_hash);
 
     // Nothing of Bo's reaches Astrid, even when she names Bo's pseudonym or request.
     for path in [
@@ -289,7 +302,7 @@ async fn a_customer_reaches_only_their_own_consents_export_and_requests() {
         format!("/me/consents?customer_ref={}", bo_entry.customer_ref),
     ] {
         let mine: MyConsents = server.get_json(&path, &demo).await;
-        assert!(mine.ledger.is_empty(), "{path}");
+        assert!(mine.receipts.is_empty(), "{path}");
         assert!(mine.purposes.iter().all(|p| p.decision.is_none()), "{path}");
     }
     let export: DataExport = server
@@ -298,7 +311,7 @@ async fn a_customer_reaches_only_their_own_consents_export_and_requests() {
             &demo,
         )
         .await;
-    assert!(export.consents.ledger.is_empty());
+    assert!(export.consents.receipts.is_empty());
     assert!(export.requests.is_empty());
     assert_eq!(export.account_email, "demo@rapport.example");
     let text = serde_json::to_string(&export).unwrap();
@@ -316,7 +329,7 @@ async fn a_customer_reaches_only_their_own_consents_export_and_requests() {
 
     // Bo still sees his own.
     let his: MyConsents = server.get_json("/me/consents", &bo).await;
-    assert_eq!(his.ledger, vec![bo_entry]);
+    assert_eq!(his.receipts, vec![bo_receipt]);
 }
 
 #[tokio::test]
@@ -341,5 +354,67 @@ async fn customer_endpoints_need_a_session_and_refuse_officers() {
             .await
             .unwrap();
         assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn receipts_reveal_nothing_of_other_customers_decisions() {
+    let server = start().await;
+    let others = server.other_customer("Bo Ek", "bo@example.se").await;
+    for decision in ["given", "withdrawn", "given"] {
+        let response = server
+            .post(
+                "/me/consents",
+                &others,
+                &server.decision("marketing", decision, "sv"),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+    }
+    let demo = server.demo().await;
+    let response = server
+        .post(
+            "/me/consents",
+            &demo,
+            &server.decision("personalisation", "given", "en"),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let receipt: serde_json::Value = response.json().await.unwrap();
+    let officer = server.officer().await;
+    let ledger: LedgerExport = server.get_json("/audit/ledger?format=json", &officer).await;
+    assert_eq!(ledger.entries.len(), 4);
+    let mine = &ledger.entries[3];
+
+    // The receipt, as sent and as listed: the customer's own count, their entry's hash, and
+    // neither the global sequence nor the hash of the entry before (Bo's).
+    let listed: serde_json::Value = server.get_json("/me/consents", &demo).await;
+    let exported: serde_json::Value = server.get_json("/me/export", &demo).await;
+    for (what, receipt) in [
+        ("POST", &receipt),
+        ("GET", &listed["receipts"][0]),
+        ("export", &exported["consents"]["receipts"][0]),
+    ] {
+        assert_eq!(receipt["number"], 1, "{what}: {receipt}");
+        assert_eq!(receipt["entry_hash"], mine.hash.as_str(), "{what}");
+        for private in ["seq", "prev_hash", "customer_ref", "signature"] {
+            assert!(
+                receipt.get(private).is_none(),
+                "{what}: {private} in {receipt}"
+            );
+        }
+    }
+    for text in [
+        listed.to_string(),
+        exported.to_string(),
+        receipt.to_string(),
+    ] {
+        for other in &ledger.entries[..3] {
+            assert!(
+                !text.contains(&other.hash),
+                "another customer's hash in {text}"
+            );
+            assert!(!text.contains(&other.customer_ref));
+        }
     }
 }

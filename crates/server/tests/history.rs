@@ -588,3 +588,29 @@ async fn the_demo_customer_starts_with_a_history() {
         .unwrap();
     assert_eq!(facts, DerivedFacts::compute(&events));
 }
+
+#[tokio::test]
+async fn huge_or_negative_date_bounds_are_refused_not_wrapped() {
+    let server = start().await;
+    let token = server.demo().await;
+    for (path, field) in [
+        ("/me/history?to=9223372036854775807", "to"),
+        ("/me/history?from=9223372036854775807", "from"),
+        ("/me/history?to=253402300800", "to"),
+        ("/me/history?from=-1", "from"),
+        ("/me/history/export?to=9223372036854775807", "to"),
+    ] {
+        let response = get(&server, &token, path).await;
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{path}");
+        let error = error_of(response).await.error;
+        assert_eq!(
+            error.field.as_deref(),
+            Some(field),
+            "{path}: {}",
+            error.message
+        );
+    }
+    // The latest accepted bound is the end of year 9999, and it includes today.
+    let response = get(&server, &token, "/me/history?to=253402300799").await;
+    assert_eq!(response.status(), StatusCode::OK);
+}

@@ -199,3 +199,49 @@ async fn a_customer_reaches_only_their_own_preferences() {
         StatusCode::UNAUTHORIZED
     );
 }
+
+#[tokio::test]
+async fn an_other_answer_with_controls_overrides_or_only_invisible_characters_is_refused() {
+    let server = start().await;
+    let token = server.demo().await;
+    for (other, code) in [
+        ("golf\u{0}", "control_character"),
+        ("\u{1b}[2Jgolf", "control_character"),
+        ("golf\nclub", "control_character"),
+        ("\u{202E}flog", "bidi_control"),
+        ("\u{2067}golf\u{2069}", "bidi_control"),
+        ("\u{200B}\u{200D}\u{FEFF}", "invisible_only"),
+    ] {
+        let body = json!({ "answers": { "interests": { "chosen": [], "other": other } } });
+        let response = put(&server, &token, "\"1\"", body).await;
+        assert_eq!(
+            response.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{other:?}"
+        );
+        let error = error_of(response).await.error;
+        assert_eq!(
+            (error.field.as_deref(), error.code.as_str()),
+            (Some("answers.interests.other"), code),
+            "{other:?}"
+        );
+    }
+    // Accepted text is stored trimmed and in NFC: "Å" typed as A + combining ring.
+    let body =
+        json!({ "answers": { "interests": { "chosen": [], "other": " A\u{30A}ka skridskor " } } });
+    let response = put(&server, &token, "\"1\"", body).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let saved: Value = reqwest::Client::new()
+        .get(server.url("/me/preferences"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        saved["data"]["answers"]["interests"]["other"], "\u{C5}ka skridskor",
+        "{saved}"
+    );
+}

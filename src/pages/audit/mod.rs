@@ -64,6 +64,17 @@ fn Verification() -> impl IntoView {
                     }
                 })}
             </p>
+            <p class="hint">
+                {move || verify.value().get().and_then(Result::ok).filter(|report| report.entries > 0).map(|report| {
+                    match report.signed_head.filter(|_| report.intact) {
+                        Some(head) => {
+                            let (seq, key) = (head.seq, head.signature.key_id);
+                            t!(i18n, audit.head_signed, seq, key = move || key.clone()).into_any()
+                        }
+                        None => t!(i18n, audit.head_unsigned).into_any(),
+                    }
+                })}
+            </p>
             {move || failure(verify.value().get().and_then(Result::err))}
             <button type="button" class="secondary" disabled=move || verify.pending().get() on:click=move |_| { verify.dispatch(()); }>
                 {t!(i18n, audit.verify_again)}
@@ -93,13 +104,38 @@ fn Ledger() -> impl IntoView {
             ("to".to_owned(), to.get()),
         ]
     };
-    let entries = {
+    // Pages newest first: a filter change loads the first page afresh, "Load more" appends
+    // the next one.
+    let rows = RwSignal::new(Vec::<LedgerEntry>::new());
+    let next = RwSignal::new(None::<String>);
+    let load = {
         let backend = backend.clone();
-        LocalResource::new(move || {
-            let (backend, filters) = (backend.clone(), filters());
-            async move { backend.audit_ledger(filters).await }
-        })
+        Action::new_local(
+            move |(filters, cursor): &(Vec<(String, String)>, Option<String>)| {
+                let (backend, filters, cursor) = (backend.clone(), filters.clone(), cursor.clone());
+                let first = cursor.is_none();
+                async move {
+                    backend
+                        .audit_ledger(filters, cursor)
+                        .await
+                        .map(|page| (first, page))
+                }
+            },
+        )
     };
+    Effect::new(move || {
+        load.dispatch((filters(), None));
+    });
+    Effect::new(move || {
+        if let Some(Ok((first, page))) = load.value().get() {
+            if first {
+                rows.set(page.entries);
+            } else {
+                rows.update(|all| all.extend(page.entries));
+            }
+            next.set(page.next_cursor);
+        }
+    });
     let export = Action::new_local(move |format: &&'static str| {
         let (backend, format, filters) = (backend.clone(), *format, filters());
         async move {
@@ -165,29 +201,34 @@ fn Ledger() -> impl IntoView {
                 <button type="button" class="secondary" on:click=move |_| { export.dispatch("json"); }>{t!(i18n, audit.export_json)}</button>
             </div>
             {move || failure(export.value().get().and_then(Result::err))}
-            <Suspense fallback=move || view! { <p role="status">{t!(i18n, app.loading)}</p> }>
-                {move || Suspend::new(async move {
-                    match entries.await {
-                        Ok(found) => view! { <LedgerTable entries=found.entries /> }.into_any(),
-                        Err(error) => failure(Some(error)).into_any(),
-                    }
-                })}
-            </Suspense>
+            {move || failure(load.value().get().and_then(Result::err))}
+            <LedgerTable entries=rows />
+            <div class="actions">
+                {move || match next.get() {
+                    Some(cursor) => view! {
+                        <button type="button" class="secondary" disabled=move || load.pending().get()
+                            on:click=move |_| { load.dispatch((filters(), Some(cursor.clone()))); }>
+                            {t!(i18n, audit.load_more)}
+                        </button>
+                    }.into_any(),
+                    None => view! { <p>{t!(i18n, audit.all_shown)}</p> }.into_any(),
+                }}
+            </div>
         </section>
     }
 }
 
 #[component]
-fn LedgerTable(entries: Vec<LedgerEntry>) -> impl IntoView {
+fn LedgerTable(entries: RwSignal<Vec<LedgerEntry>>) -> impl IntoView {
     let i18n = use_i18n();
-    let count = entries.len();
+    let count = move || entries.with(Vec::len);
     let rows = move || {
         let lang = language(i18n);
         entries
-            .iter()
-            .rev()
+            .get()
+            .into_iter()
             .map(|e| {
-                view! {
+        view! {
                     <tr>
                         <td>{e.seq}</td>
                         <td>{dom::date_time(e.recorded_at, lang)}</td>

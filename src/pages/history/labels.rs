@@ -73,8 +73,8 @@ pub fn sentence(i18n: I18n, details: &EventDetails) -> Option<String> {
                 .unwrap_or_else(|| c.purpose.clone());
             let version = c.version.to_string();
             Some(match c.decision {
-                ConsentDecision::Granted => {
-                    t_string!(i18n, history.consent_granted, purpose, version).to_string()
+                ConsentDecision::Given => {
+                    t_string!(i18n, history.consent_given, purpose, version).to_string()
                 }
                 ConsentDecision::Withdrawn => {
                     t_string!(i18n, history.consent_withdrawn, purpose, version).to_string()

@@ -118,7 +118,7 @@ pub fn ChecklistField(
         let other_id = format!("{base}-other");
         let (id_read, id_write) = (id.clone(), id.clone());
         let other_error = error_id.clone();
-        let too_long = move || problem.with(|p| matches!(p, Some(PreferenceIssue::OtherTooLong)));
+        let too_long = move || problem.with(|p| matches!(p, Some(PreferenceIssue::OtherTooLong | PreferenceIssue::Text(_))));
         view! {
             <div class="other">
                 <label for=other_id.clone()>{t!(i18n, preferences.other)}</label>
@@ -171,6 +171,7 @@ pub fn ChecklistField(
                     problem.get().map(|issue| match issue {
                         PreferenceIssue::OtherTooLong => t!(i18n, preferences.other_too_long, max = OTHER_MAX_CHARS).into_any(),
                         PreferenceIssue::TooManyChoices { max } => t!(i18n, preferences.too_many, max).into_any(),
+                        PreferenceIssue::Text(problem) => view! { <crate::components::field::TextProblemText problem=problem /> }.into_any(),
                         _ => t!(i18n, preferences.cannot_save).into_any(),
                     })
                 }}

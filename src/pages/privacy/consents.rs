@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 use rapport_domain::config::{LegalBasis, PortalConfig, Purpose};
 use rapport_domain::consent::{
-    ConsentDecision, ConsentState, LedgerEntry, MyConsents, RecordConsent, ScreenText,
+    ConsentDecision, ConsentReceipt, ConsentState, MyConsents, RecordConsent, ScreenText,
     consent_states,
 };
 
@@ -24,10 +24,10 @@ const SCREEN: &str = "privacy";
 pub fn Consents(loaded: MyConsents) -> impl IntoView {
     let i18n = use_i18n();
     let config = expect_context::<PortalConfig>();
-    let ledger = RwSignal::new(loaded.ledger);
+    let receipts = RwSignal::new(loaded.receipts);
     let states = {
         let config = config.clone();
-        Memo::new(move |_| ledger.with(|entries| consent_states(&config, entries)))
+        Memo::new(move |_| receipts.with(|all| consent_states(&config, all)))
     };
     let outdated = {
         let config = config.clone();
@@ -62,10 +62,10 @@ pub fn Consents(loaded: MyConsents) -> impl IntoView {
                 .purposes
                 .clone()
                 .into_iter()
-                .map(|purpose| view! { <PurposeCard purpose=purpose states=states ledger=ledger /> })
+                .map(|purpose| view! { <PurposeCard purpose=purpose states=states receipts=receipts /> })
                 .collect_view()}
         </section>
-        <ConsentHistory ledger=ledger />
+        <ConsentHistory receipts=receipts />
     }
 }
 
@@ -74,7 +74,7 @@ pub fn Consents(loaded: MyConsents) -> impl IntoView {
 fn PurposeCard(
     purpose: Purpose,
     states: Memo<Vec<ConsentState>>,
-    ledger: RwSignal<Vec<LedgerEntry>>,
+    receipts: RwSignal<Vec<ConsentReceipt>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let backend = expect_context::<Backend>();
@@ -91,15 +91,15 @@ fn PurposeCard(
         let purpose = purpose.clone();
         Memo::new(move |_| ScreenText::of(&purpose, language(i18n)))
     };
-    let receipt = RwSignal::new(None::<LedgerEntry>);
+    let receipt = RwSignal::new(None::<ConsentReceipt>);
     let record = Action::new_local(move |decision: &RecordConsent| {
         let (backend, decision) = (backend.clone(), decision.clone());
         async move { backend.record_consent(decision).await }
     });
     Effect::new(move || match record.value().get() {
-        Some(Ok(entry)) => {
-            ledger.update(|all| all.push(entry.clone()));
-            receipt.set(Some(entry));
+        Some(Ok(recorded)) => {
+            receipts.update(|all| all.push(recorded.clone()));
+            receipt.set(Some(recorded));
         }
         Some(Err(BackendError::SignedOut)) => session.expired(),
         _ => {}
@@ -161,27 +161,32 @@ fn PurposeCard(
                             _ => None,
                         }}
                     </p>
-                    {move || receipt.get().map(|entry| view! { <Receipt entry=entry /> })}
+                    {move || receipt.get().map(|receipt| view! { <Receipt receipt=receipt /> })}
                 </div>
             })}
         </article>
     }
 }
 
-/// The receipt of the decision just recorded, shown and downloadable.
+/// The receipt of the decision just recorded, shown and downloadable. It holds the
+/// customer's own count and the ledger entry's hash, nothing about other customers.
 #[component]
-fn Receipt(entry: LedgerEntry) -> impl IntoView {
+fn Receipt(receipt: ConsentReceipt) -> impl IntoView {
     let i18n = use_i18n();
-    let when = dom::date_time(entry.recorded_at, language(i18n));
-    let (seq, hash) = (entry.seq, entry.text_sha256.clone());
-    let decision = entry.decision;
-    let json = serde_json::to_string_pretty(&entry).unwrap_or_default();
-    let name = format!("consent-receipt-{seq}.json");
+    let when = dom::date_time(receipt.recorded_at, language(i18n));
+    let (number, hash, entry) = (
+        receipt.number,
+        receipt.text_sha256.clone(),
+        receipt.entry_hash.clone(),
+    );
+    let decision = receipt.decision;
+    let json = serde_json::to_string_pretty(&receipt).unwrap_or_default();
+    let name = format!("consent-receipt-{number}.json");
     view! {
         <div class="receipt" role="status">
             <p>
                 {move || decision_label(i18n, decision)} ". "
-                {t!(i18n, privacy.receipt, seq, when = move || when.clone(), hash = move || hash.clone())}
+                {t!(i18n, privacy.receipt, number, when = move || when.clone(), hash = move || hash.clone(), entry = move || entry.clone())}
             </p>
             <button type="button" class="secondary" on:click=move |_| dom::download(&name, "application/json", &json)>
                 {t!(i18n, privacy.download_receipt)}
@@ -190,14 +195,14 @@ fn Receipt(entry: LedgerEntry) -> impl IntoView {
     }
 }
 
-/// The customer's own consent ledger, newest first.
+/// The customer's own consent receipts, newest first.
 #[component]
-fn ConsentHistory(ledger: RwSignal<Vec<LedgerEntry>>) -> impl IntoView {
+fn ConsentHistory(receipts: RwSignal<Vec<ConsentReceipt>>) -> impl IntoView {
     let i18n = use_i18n();
     let config = expect_context::<PortalConfig>();
     let rows = move || {
         let lang = language(i18n);
-        let mut entries = ledger.get();
+        let mut entries = receipts.get();
         entries.reverse();
         entries
             .into_iter()
@@ -221,7 +226,7 @@ fn ConsentHistory(ledger: RwSignal<Vec<LedgerEntry>>) -> impl IntoView {
         <section class="card">
             <h2 id="consent-history-title">{t!(i18n, privacy.history)}</h2>
             <Show
-                when=move || ledger.with(|l| !l.is_empty())
+                when=move || receipts.with(|all| !all.is_empty())
                 fallback=move || view! { <p>{t!(i18n, privacy.no_history)}</p> }
             >
                 <div class="grid-wrap" role="region" aria-labelledby="consent-history-title" tabindex="0">

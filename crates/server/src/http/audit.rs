@@ -14,10 +14,10 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use rapport_domain::consent::{
-    ChainReport, ConsentDecision, CustomerAt, LEDGER_CSV_HEADER, LedgerExport, ScreenCatalog,
-    ScreenText, ledger_csv_record, verify_chain,
+    ChainReport, ConsentDecision, CustomerAt, LEDGER_CSV_HEADER, LEDGER_DEFAULT_LIMIT,
+    LEDGER_MAX_LIMIT, LedgerExport, LedgerPage, ScreenCatalog, ScreenText, ledger_csv_fields,
 };
-use rapport_domain::history::{format_utc, parse_time};
+use rapport_domain::time::{MAX_TIME, format_utc, parse_time};
 
 /// `/audit/screens`, `/audit/ledger`, `/audit/customers/{ref}/at`, `/audit/verify`.
 pub fn router() -> Router<AppState> {
@@ -52,10 +52,27 @@ async fn screens(
     Ok(Json(ScreenCatalog { screens }))
 }
 
+/// How `/audit/ledger` answers: a page to browse, or the whole (filtered) ledger as a file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Format {
+    /// One page of JSON ([`LedgerPage`]); the default.
+    Page,
+    /// Every entry passing the filters as one JSON file with the signed head and public key
+    /// ([`LedgerExport`]); unfiltered, `rapport-server verify-ledger` checks it offline.
     Json,
+    /// Every entry passing the filters as CSV.
     Csv,
+}
+
+fn time_bound(name: &str, value: &str, end: bool, example: &str) -> Result<i64, AppError> {
+    parse_time(value, end).ok_or_else(|| {
+        bad(
+            name,
+            format!(
+                "{value:?} is not a date such as {example}, a UTC time or Unix seconds up to {MAX_TIME}"
+            ),
+        )
+    })
 }
 
 async fn ledger(
@@ -64,7 +81,8 @@ async fn ledger(
     QueryPairs(query): QueryPairs,
 ) -> Result<Response, AppError> {
     let mut filter = LedgerFilter::default();
-    let mut format = Format::Json;
+    let mut format = Format::Page;
+    let mut limit = LEDGER_DEFAULT_LIMIT;
     for (name, value) in query {
         let value = value.trim().to_owned();
         match name.as_str() {
@@ -76,56 +94,119 @@ async fn ledger(
                     bad(&name, format!("{value:?} is not one of given, withdrawn"))
                 })?);
             }
-            "from" => {
-                filter.since = Some(parse_time(&value, false).ok_or_else(|| {
-                    bad(&name, format!("{value:?} is not a date such as 2024-05-01"))
+            "from" => filter.since = Some(time_bound(&name, &value, false, "2024-05-01")?),
+            "to" => filter.before = Some(time_bound(&name, &value, true, "2024-05-31")?),
+            "cursor" => {
+                filter.after = Some(value.parse::<i64>().map_err(|_| {
+                    bad(
+                        &name,
+                        format!("{value:?} is not a cursor this endpoint gave"),
+                    )
                 })?);
             }
-            "to" => {
-                filter.before = Some(parse_time(&value, true).ok_or_else(|| {
-                    bad(&name, format!("{value:?} is not a date such as 2024-05-31"))
-                })?);
+            "order" => {
+                filter.newest_first = match value.as_str() {
+                    "oldest" => false,
+                    "newest" => true,
+                    _ => {
+                        return Err(bad(
+                            &name,
+                            format!("{value:?} is not one of oldest, newest"),
+                        ));
+                    }
+                };
+            }
+            "limit" => {
+                limit = value
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|n| (1..=LEDGER_MAX_LIMIT).contains(n))
+                    .ok_or_else(|| {
+                        bad(
+                            &name,
+                            format!("limit must be a whole number from 1 to {LEDGER_MAX_LIMIT}"),
+                        )
+                    })?;
             }
             "format" => {
                 format = match value.as_str() {
+                    "page" => Format::Page,
                     "json" => Format::Json,
                     "csv" => Format::Csv,
-                    _ => return Err(bad(&name, format!("{value:?} is not one of json, csv"))),
+                    _ => {
+                        return Err(bad(
+                            &name,
+                            format!("{value:?} is not one of page, json, csv"),
+                        ));
+                    }
                 };
             }
             _ => {
                 return Err(bad(
                     &name,
                     format!(
-                        "{name} is not a ledger parameter; use purpose, decision, language, from, to, customer or format"
+                        "{name} is not a ledger parameter; use purpose, decision, language, from, to, customer, order, cursor, limit or format"
                     ),
                 ));
             }
         }
     }
-    let entries = state
+    if format == Format::Page {
+        // One more than asked tells whether another page follows.
+        filter.limit = Some(limit + 1);
+        let (mut entries, head) = state
+            .store
+            .read(move |conn| {
+                // One snapshot, so the head matches the entries read with it.
+                let tx = conn.unchecked_transaction()?;
+                let entries = consent::entries(&tx, &filter)?;
+                let head = consent::signed_head(&tx)?;
+                tx.commit()?;
+                Ok::<_, AppError>((entries, head))
+            })
+            .await?;
+        let more = entries.len() > limit as usize;
+        entries.truncate(limit as usize);
+        let next_cursor = more
+            .then(|| entries.last().map(|e| e.seq.to_string()))
+            .flatten();
+        return Ok(Json(LedgerPage {
+            entries,
+            next_cursor,
+            head,
+        })
+        .into_response());
+    }
+    let (entries, head) = state
         .store
-        .read(move |conn| consent::entries(conn, &filter).map_err(AppError::from))
+        .read(move |conn| {
+            let tx = conn.unchecked_transaction()?;
+            let entries = consent::entries(&tx, &filter)?;
+            let head = consent::signed_head(&tx)?;
+            tx.commit()?;
+            Ok::<_, AppError>((entries, head))
+        })
         .await?;
     let date = &format_utc(crate::store::now())[..10];
-    let mut response = match format {
-        Format::Json => Json(LedgerExport { entries }).into_response(),
+    let (mut response, extension) = match format {
         Format::Csv => {
-            let mut text = String::from(LEDGER_CSV_HEADER);
-            for entry in &entries {
-                text.push_str(&ledger_csv_record(entry));
-            }
-            let mut response = text.into_response();
+            let mut response = ledger_csv(&entries)?.into_response();
             response.headers_mut().insert(
                 header::CONTENT_TYPE,
                 HeaderValue::from_static("text/csv; charset=utf-8"),
             );
-            response
+            (response, "csv")
         }
-    };
-    let extension = match format {
-        Format::Json => "json",
-        Format::Csv => "csv",
+        _ => (
+            Json(LedgerExport {
+                entries,
+                head,
+                key_id: state.ledger_key.key_id().to_owned(),
+                public_key: state.ledger_key.public_hex(),
+            })
+            .into_response(),
+            "json",
+        ),
     };
     if let Ok(value) = HeaderValue::from_str(&format!(
         "attachment; filename=\"rapport-consent-ledger-{date}.{extension}\""
@@ -135,6 +216,25 @@ async fn ledger(
             .insert(header::CONTENT_DISPOSITION, value);
     }
     Ok(response)
+}
+
+/// The ledger as CSV, written by the `csv` crate (RFC 4180 quoting, CRLF) from the fields
+/// the domain crate defines and defuses.
+fn ledger_csv(entries: &[rapport_domain::consent::LedgerEntry]) -> Result<String, AppError> {
+    let fail = |err: &dyn std::fmt::Display| AppError::Internal(format!("writing CSV: {err}"));
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    writer
+        .write_record(LEDGER_CSV_HEADER.trim_end().split(','))
+        .map_err(|err| fail(&err))?;
+    for entry in entries {
+        writer
+            .write_record(ledger_csv_fields(entry))
+            .map_err(|err| fail(&err))?;
+    }
+    let bytes = writer.into_inner().map_err(|err| fail(&err))?;
+    String::from_utf8(bytes).map_err(|err| fail(&err))
 }
 
 /// What the customer behind a pseudonym had decided about each purpose by the end of a day
@@ -176,8 +276,8 @@ async fn customer_at(
     }))
 }
 
-/// Reads the whole ledger in order and checks every link, then the user agents still kept
-/// beside it against their salted hashes.
+/// Reads the whole ledger in order and checks every link and every signature by the
+/// server's key, then the user agents still kept beside it against their salted hashes.
 async fn verify(
     State(state): State<AppState>,
     _officer: Officer,
@@ -192,7 +292,7 @@ async fn verify(
             Ok::<_, AppError>((entries, mismatch))
         })
         .await?;
-    let mut report = verify_chain(&entries);
+    let mut report = crate::ledger_key::verify_entries(entries, &state.ledger_key);
     if let Some(seq) = agent_mismatch
         && report.first_broken.is_none_or(|broken| seq < broken)
     {

@@ -11,8 +11,11 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use rapport_domain::consent::{DataExport, LedgerEntry, MyConsents, RecordConsent, consent_states};
-use rapport_domain::history::{HistoryQuery, format_utc};
+use rapport_domain::consent::{
+    ConsentReceipt, DataExport, MyConsents, RecordConsent, consent_states,
+};
+use rapport_domain::history::HistoryQuery;
+use rapport_domain::time::format_utc;
 use rapport_domain::{Preferences, Profile};
 
 /// Events per store call while gathering the history for an export.
@@ -26,23 +29,23 @@ pub fn router() -> Router<AppState> {
 }
 
 async fn read(State(state): State<AppState>, me: Me) -> Result<Json<MyConsents>, AppError> {
-    let ledger = state
+    let receipts = state
         .store
-        .read(move |conn| consent::entries_of(conn, me.customer).map_err(AppError::from))
+        .read(move |conn| consent::receipts_of(conn, me.customer).map_err(AppError::from))
         .await?;
     Ok(Json(MyConsents {
-        purposes: consent_states(&state.config, &ledger),
-        ledger,
+        purposes: consent_states(&state.config, &receipts),
+        receipts,
     }))
 }
 
-/// Records one decision; answers 201 with the ledger entry, which is the consent receipt.
+/// Records one decision; answers 201 with the customer's receipt for it.
 async fn record(
     State(state): State<AppState>,
     me: Me,
     headers: HeaderMap,
     AppJson(request): AppJson<RecordConsent>,
-) -> Result<(StatusCode, Json<LedgerEntry>), AppError> {
+) -> Result<(StatusCode, Json<ConsentReceipt>), AppError> {
     let screen = request
         .check(&state.config)
         .map_err(|problem| AppError::Invalid {
@@ -54,14 +57,15 @@ async fn record(
         .get(header::USER_AGENT)
         .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned())
         .unwrap_or_default();
-    let entry = state
+    let key = std::sync::Arc::clone(&state.ledger_key);
+    let receipt = state
         .store
         .call(move |conn| {
-            consent::record(conn, me.customer, &request, &screen, &user_agent)
+            consent::record(conn, me.customer, &request, &screen, &user_agent, &key)
                 .map_err(AppError::from)
         })
         .await?;
-    Ok((StatusCode::CREATED, Json(entry)))
+    Ok((StatusCode::CREATED, Json(receipt)))
 }
 
 /// The whole of the customer's data in one JSON document, as a download.
@@ -81,7 +85,7 @@ async fn export(State(state): State<AppState>, me: Me) -> Result<Response, AppEr
             let preferences = documents::load::<Preferences>(&tx, me.customer)?
                 .map(|doc| doc.data)
                 .unwrap_or_default();
-            let ledger = consent::entries_of(&tx, me.customer)?;
+            let receipts = consent::receipts_of(&tx, me.customer)?;
             let mut events = Vec::new();
             let mut after: Option<Cursor> = None;
             loop {
@@ -104,8 +108,8 @@ async fn export(State(state): State<AppState>, me: Me) -> Result<Response, AppEr
                 profile,
                 preferences,
                 consents: MyConsents {
-                    purposes: consent_states(&config, &ledger),
-                    ledger,
+                    purposes: consent_states(&config, &receipts),
+                    receipts,
                 },
                 history: events,
                 requests: requests::list(&tx, me.customer)?,

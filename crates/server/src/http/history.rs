@@ -17,8 +17,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use rapport_domain::history::{
-    CSV_HEADER, DerivedFacts, HistoryPage, HistoryQuery, ParamProblem, csv_record, format_utc,
+    CSV_HEADER, DerivedFacts, HistoryPage, HistoryQuery, ParamProblem, csv_record,
 };
+use rapport_domain::time::format_utc;
 
 /// Events per store call while exporting: big enough that 100,000 events take a hundred
 /// calls, small enough that the read-only connection goes back to the pool in between.

@@ -29,13 +29,12 @@
 //! moves on, and the audit can show the exact text behind any ledger entry's hash.
 
 use super::{StoreError, history, now};
+use crate::ledger_key::LedgerKey;
 use rapport_domain::consent::{
-    ConsentDecision, GENESIS_HASH, LedgerEntry, RecordConsent, ScreenText, SeenAndChosen,
-    entry_hash, user_agent_sha256,
+    ConsentDecision, ConsentReceipt, GENESIS_HASH, HeadSignature, LedgerEntry, RecordConsent,
+    ScreenText, SeenAndChosen, SignedHead, entry_hash, user_agent_sha256,
 };
-use rapport_domain::history::{
-    Channel, ConsentChange, ConsentDecision as HistoryDecision, EventDetails,
-};
+use rapport_domain::history::{Channel, ConsentChange, EventDetails};
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params, params_from_iter};
 
@@ -98,14 +97,32 @@ pub const MIGRATION: &str = r"
     END;
 ";
 
+/// The signatures of ledger heads (see [`crate::ledger_key`]), beside the ledger rather
+/// than in it: the entries and their hashes stay exactly as before, and a ledger begun
+/// before signing is covered from its first signed head on. Append-only like the ledger.
+pub const SIGNATURE_MIGRATION: &str = r"
+    CREATE TABLE consent_ledger_signatures (
+        seq       INTEGER PRIMARY KEY REFERENCES consent_ledger(seq),
+        key_id    TEXT NOT NULL,
+        signature TEXT NOT NULL
+    );
+    CREATE TRIGGER consent_ledger_signatures_no_update BEFORE UPDATE ON consent_ledger_signatures BEGIN
+        SELECT RAISE(ABORT, 'ledger signatures are append-only');
+    END;
+    CREATE TRIGGER consent_ledger_signatures_no_delete BEFORE DELETE ON consent_ledger_signatures BEGIN
+        SELECT RAISE(ABORT, 'ledger signatures are append-only');
+    END;
+";
+
 /// The longest user agent kept, in characters; longer ones are cut (they are evidence of
 /// the browser, not a place to store megabytes).
 pub const MAX_USER_AGENT_CHARS: usize = 512;
 
 const ENTRY_COLUMNS: &str = "l.seq, l.customer_ref, l.purpose, l.decision, l.purpose_version,
     l.language, l.text_sha256, l.screen, l.portal_build, l.recorded_at, u.user_agent,
-    l.user_agent_sha256, l.prev_hash, l.hash
-    FROM consent_ledger AS l LEFT JOIN consent_user_agents AS u ON u.seq = l.seq";
+    l.user_agent_sha256, l.prev_hash, l.hash, s.key_id, s.signature
+    FROM consent_ledger AS l LEFT JOIN consent_user_agents AS u ON u.seq = l.seq
+    LEFT JOIN consent_ledger_signatures AS s ON s.seq = l.seq";
 
 fn entry_of(row: &Row<'_>) -> rusqlite::Result<LedgerEntry> {
     let decision: String = row.get(3)?;
@@ -126,6 +143,10 @@ fn entry_of(row: &Row<'_>) -> rusqlite::Result<LedgerEntry> {
         user_agent_sha256: row.get(11)?,
         prev_hash: row.get(12)?,
         hash: row.get(13)?,
+        signature: match (row.get(14)?, row.get(15)?) {
+            (Some(key_id), Some(signature)) => Some(HeadSignature { key_id, signature }),
+            _ => None,
+        },
     })
 }
 
@@ -203,14 +224,16 @@ pub fn screens(conn: &Connection) -> Result<Vec<ScreenText>, StoreError> {
 }
 
 /// Records one checked decision (`screen` is what [`RecordConsent::check`] returned), its
-/// user agent and a `consent_change` history event, in one transaction; returns the entry.
+/// user agent, its signature by `key` as the new head and a `consent_change` history event,
+/// in one transaction; returns the customer's receipt.
 pub fn record(
     conn: &mut Connection,
     customer: i64,
     request: &RecordConsent,
     screen: &ScreenText,
     user_agent: &str,
-) -> Result<LedgerEntry, StoreError> {
+    key: &LedgerKey,
+) -> Result<ConsentReceipt, StoreError> {
     // IMMEDIATE takes the write lock before reading the chain's end, so two writers can never
     // both append after the same entry.
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -241,8 +264,10 @@ pub fn record(
         user_agent: Some(user_agent),
         prev_hash,
         hash: String::new(),
+        signature: None,
     };
     entry.hash = entry_hash(&entry);
+    let signature = key.sign(entry.seq, &entry.hash);
     tx.execute(
         "INSERT INTO consent_ledger
              (seq, customer_ref, purpose, decision, purpose_version, language, text_sha256,
@@ -269,6 +294,15 @@ pub fn record(
          VALUES (?1, ?2, ?3, ?4)",
         params![entry.seq, customer, salt, entry.user_agent],
     )?;
+    tx.execute(
+        "INSERT INTO consent_ledger_signatures (seq, key_id, signature) VALUES (?1, ?2, ?3)",
+        params![entry.seq, signature.key_id, signature.signature],
+    )?;
+    let number: u32 = tx.query_row(
+        "SELECT COUNT(*) FROM consent_ledger WHERE customer_ref = ?1",
+        [&entry.customer_ref],
+        |row| row.get(0),
+    )?;
     history::insert(
         &tx,
         customer,
@@ -276,15 +310,56 @@ pub fn record(
         entry.recorded_at,
         &EventDetails::ConsentChange(ConsentChange {
             purpose: entry.purpose.clone(),
-            decision: match entry.decision {
-                ConsentDecision::Given => HistoryDecision::Granted,
-                ConsentDecision::Withdrawn => HistoryDecision::Withdrawn,
-            },
+            decision: entry.decision,
             version: entry.purpose_version,
         }),
     )?;
     tx.commit()?;
-    Ok(entry)
+    Ok(ConsentReceipt::of(&entry, number))
+}
+
+/// The customer's receipts, oldest first and numbered from 1.
+pub fn receipts_of(conn: &Connection, customer: i64) -> Result<Vec<ConsentReceipt>, StoreError> {
+    Ok(ConsentReceipt::numbered(&entries_of(conn, customer)?))
+}
+
+/// The newest signed entry and its signature: the head an export carries.
+pub fn signed_head(conn: &Connection) -> Result<Option<SignedHead>, StoreError> {
+    let mut statement = conn.prepare_cached(&format!(
+        "SELECT {ENTRY_COLUMNS} WHERE s.seq IS NOT NULL ORDER BY l.seq DESC LIMIT 1"
+    ))?;
+    let entry = statement.query_row([], entry_of).optional()?;
+    Ok(entry.as_ref().and_then(SignedHead::of))
+}
+
+/// Signs the newest entry when no entry is signed yet: once, for a ledger begun before
+/// signing, so its past is covered from then on. Never re-signs a ledger that has
+/// signatures (that would vouch for whatever the database holds now); returns the seq signed.
+pub fn sign_unsigned_ledger(conn: &Connection, key: &LedgerKey) -> Result<Option<i64>, StoreError> {
+    let any_signed: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM consent_ledger_signatures)",
+        [],
+        |row| row.get(0),
+    )?;
+    if any_signed {
+        return Ok(None);
+    }
+    let newest = conn
+        .query_row(
+            "SELECT seq, hash FROM consent_ledger ORDER BY seq DESC LIMIT 1",
+            [],
+            |row| Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?)),
+        )
+        .optional()?;
+    let Some((seq, hash)) = newest else {
+        return Ok(None);
+    };
+    let signature = key.sign(seq, &hash);
+    conn.execute(
+        "INSERT INTO consent_ledger_signatures (seq, key_id, signature) VALUES (?1, ?2, ?3)",
+        params![seq, signature.key_id, signature.signature],
+    )?;
+    Ok(Some(seq))
 }
 
 /// The customer's own entries, oldest first; none when they have never decided.
@@ -314,9 +389,15 @@ pub struct LedgerFilter {
     pub before: Option<i64>,
     /// Only this customer pseudonym.
     pub customer_ref: Option<String>,
+    /// The paging cursor: only entries after this `seq` (before it when `newest_first`).
+    pub after: Option<i64>,
+    /// Newest entries first.
+    pub newest_first: bool,
+    /// At most this many entries.
+    pub limit: Option<u32>,
 }
 
-/// Ledger entries passing `filter`, in `seq` order.
+/// Ledger entries passing `filter`, in `seq` order (newest first when it says so).
 pub fn entries(conn: &Connection, filter: &LedgerFilter) -> Result<Vec<LedgerEntry>, StoreError> {
     let mut sql = format!("SELECT {ENTRY_COLUMNS} WHERE 1 = 1");
     let mut args: Vec<Value> = Vec::new();
@@ -342,7 +423,18 @@ pub fn entries(conn: &Connection, filter: &LedgerFilter) -> Result<Vec<LedgerEnt
     if let Some(reference) = &filter.customer_ref {
         narrow(" AND l.customer_ref = ?", reference.clone().into());
     }
-    sql.push_str(" ORDER BY l.seq");
+    let (past, order) = if filter.newest_first {
+        (" AND l.seq < ?", " ORDER BY l.seq DESC")
+    } else {
+        (" AND l.seq > ?", " ORDER BY l.seq")
+    };
+    if let Some(after) = filter.after {
+        narrow(past, after.into());
+    }
+    match filter.limit {
+        Some(limit) => narrow(&format!("{order} LIMIT ?"), i64::from(limit).into()),
+        None => sql.push_str(order),
+    }
     let mut statement = conn.prepare(&sql)?;
     let rows = statement.query_map(params_from_iter(args), entry_of)?;
     Ok(rows.collect::<Result<_, _>>()?)

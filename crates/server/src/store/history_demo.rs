@@ -256,7 +256,7 @@ pub fn generate(count: usize, seed: u64, end: i64) -> Vec<(Channel, i64, EventDe
                         EventDetails::ConsentChange(ConsentChange {
                             purpose: PURPOSES[purpose].to_owned(),
                             decision: if consents[purpose] {
-                                ConsentDecision::Granted
+                                ConsentDecision::Given
                             } else {
                                 ConsentDecision::Withdrawn
                             },

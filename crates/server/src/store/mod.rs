@@ -82,6 +82,7 @@ const MIGRATIONS: &[&str] = &[
     customers::ROLE_MIGRATION,
     consent::MIGRATION,
     requests::MIGRATION,
+    consent::SIGNATURE_MIGRATION,
 ];
 
 /// The database handle shared by all requests.

@@ -4,6 +4,7 @@
 use rapport_domain::Profile;
 use rapport_domain::api::{ErrorBody, SignInResponse};
 use rapport_domain::config::PortalConfig;
+use rapport_server::ledger_key::LedgerKey;
 use rapport_server::limits::{Guards, Limits};
 use rapport_server::store::{Store, customers, demo, documents};
 use rapport_server::{AppState, app, settings};
@@ -27,6 +28,8 @@ pub struct TestServer {
     pub store: Store,
     /// The server's rate limiters and password-check counter.
     pub guards: Arc<Guards>,
+    /// The ledger key's file, in the test's temporary folder.
+    pub ledger_key: std::path::PathBuf,
     task: tokio::task::JoinHandle<()>,
     _dir: tempfile::TempDir,
 }
@@ -51,13 +54,16 @@ async fn start_under(dist: Option<&Path>, limits: Limits) -> TestServer {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&dir.path().join("test.sqlite3")).unwrap();
     store.call(demo::seed_if_empty).await.unwrap();
-    let state = AppState::with_limits(store.clone(), shipped_config(), limits).unwrap();
+    let ledger_key = dir.path().join("ledger.key");
+    let key = Arc::new(LedgerKey::load_or_create(&ledger_key).unwrap());
+    let state = AppState::with_limits(store.clone(), shipped_config(), key, limits).unwrap();
     let guards = Arc::clone(&state.guards);
     let (base, task) = serve(state, dist).await;
     TestServer {
         base,
         store,
         guards,
+        ledger_key,
         task,
         _dir: dir,
     }
@@ -129,7 +135,8 @@ impl TestServer {
     /// Signs in; returns the bearer token.
     /// The same database served under `config`.
     pub async fn with_config(&self, config: PortalConfig) -> OtherServer {
-        let state = AppState::new(self.store.clone(), config).unwrap();
+        let key = Arc::new(LedgerKey::load_or_create(&self.ledger_key).unwrap());
+        let state = AppState::new(self.store.clone(), config, key).unwrap();
         let (base, task) = serve(state, None).await;
         OtherServer { base, task }
     }
