@@ -12,6 +12,7 @@ pub mod consent;
 pub mod draft;
 pub mod fields;
 pub mod history;
+pub mod json_path;
 pub mod preferences;
 pub mod profile;
 pub mod version;

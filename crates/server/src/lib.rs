@@ -17,6 +17,7 @@ pub use settings::{Command, Settings};
 
 use axum::Router;
 use axum::http::{HeaderValue, header};
+use axum::serve::ListenerExt;
 use rapport_domain::config::PortalConfig;
 use std::sync::Arc;
 use store::Store;
@@ -75,11 +76,19 @@ pub async fn run(settings: Settings) -> Result<(), Box<dyn std::error::Error>> {
     let app = app(AppState { store, config }, dist)?;
     let listener = tokio::net::TcpListener::bind(settings.addr).await?;
     tracing::info!("Rapport listening on http://{}", listener.local_addr()?);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+    // TCP_NODELAY on every accepted connection: without it a response written in two pieces
+    // (headers, then a file's body) waits for the client's delayed ACK, ~40 ms, on each request
+    // of a kept-alive connection (Nagle's algorithm).
+    axum::serve(
+        listener.tap_io(|tcp| {
+            let _ = tcp.set_nodelay(true);
+        }),
+        app,
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
     Ok(())
 }
 
