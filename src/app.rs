@@ -117,12 +117,12 @@ fn Portal(config: PortalConfig, host: web_sys::HtmlElement) -> impl IntoView {
                 <Show when=move || session.signed_in.get() fallback=|| view! { <SignInPage /> }>
                     <Routes fallback=|| view! { <NotFound /> }>
                         // Each section is its own wasm module (crate::routes).
-                        <Route path=path!("/") view=Lazy::<LandingRoute>::new() />
-                        <Route path=path!("/audit") view=Lazy::<AuditRoute>::new() />
-                        <Route path=path!("/profile") view=Lazy::<ProfileRoute>::new() />
-                        <Route path=path!("/preferences") view=Lazy::<PreferencesRoute>::new() />
-                        <Route path=path!("/privacy") view=Lazy::<PrivacyRoute>::new() />
-                        <Route path=path!("/history") view=Lazy::<HistoryRoute>::new() />
+                        <Route path=path!("/") view={Lazy::<LandingRoute>::new()} />
+                        <Route path=path!("/audit") view={Lazy::<AuditRoute>::new()} />
+                        <Route path=path!("/profile") view={Lazy::<ProfileRoute>::new()} />
+                        <Route path=path!("/preferences") view={Lazy::<PreferencesRoute>::new()} />
+                        <Route path=path!("/privacy") view={Lazy::<PrivacyRoute>::new()} />
+                        <Route path=path!("/history") view={Lazy::<HistoryRoute>::new()} />
                     </Routes>
                 </Show>
             </main>

@@ -7,11 +7,16 @@ import * as path from 'node:path';
 const port = Number(process.env.RAPPORT_E2E_PORT ?? 18765);
 const root = path.resolve(__dirname, '..', '..');
 const server = process.env.RAPPORT_SERVER_BIN ?? path.join(root, 'target', 'release', 'rapport-server');
-const db = path.join(os.tmpdir(), `rapport-e2e-${process.pid}.sqlite3`);
+// Named once, in the runner's process: workers inherit it, and add their accounts to it.
+process.env.RAPPORT_E2E_DB ??= path.join(os.tmpdir(), `rapport-e2e-${process.pid}.sqlite3`);
+const db = process.env.RAPPORT_E2E_DB;
+/** The server binary and database the tests' own accounts are created with (fixtures.ts). */
+export const serverBinary = server;
+export const testDatabase = db;
 
 export default defineConfig({
   testDir: '.',
-  // One shared demo customer: tests take turns so one's save never lands in another's form.
+  // Each test has its own customer; one worker keeps timings steady on two shared cores.
   workers: 1,
   fullyParallel: false,
   retries: 0,
