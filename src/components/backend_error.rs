@@ -36,14 +36,19 @@ fn refusal(i18n: leptos_i18n::I18nContext<Locale>, code: String) -> AnyView {
         "method_needs_phone" => t!(i18n, refused.method_needs_phone).into_any(),
         "too_many_choices" => t!(i18n, refused.too_many_choices).into_any(),
         "bad_date" => t!(i18n, refused.bad_date).into_any(),
-        "unknown_checklist" | "unknown_item" | "other_not_allowed" | "unknown_topic"
-        | "channel_not_offered" | "frequency_not_offered" | "no_contact_grid" => {
-            t!(i18n, refused.choice_not_offered).into_any()
-        }
-        "unknown_purpose" | "consent_not_applicable" | "outdated_version" | "unknown_version"
-        | "unknown_language" | "text_mismatch" => {
-            t!(i18n, refused.consent_text_changed).into_any()
-        }
+        "unknown_checklist"
+        | "unknown_item"
+        | "other_not_allowed"
+        | "unknown_topic"
+        | "channel_not_offered"
+        | "frequency_not_offered"
+        | "no_contact_grid" => t!(i18n, refused.choice_not_offered).into_any(),
+        "unknown_purpose"
+        | "consent_not_applicable"
+        | "outdated_version"
+        | "unknown_version"
+        | "unknown_language"
+        | "text_mismatch" => t!(i18n, refused.consent_text_changed).into_any(),
         _ => t!(i18n, refused.other, code = move || code.clone()).into_any(),
     }
 }

@@ -35,8 +35,11 @@ test('ticked items and contact choices are saved and survive a reload', async ({
   await expect(interests(page).getByLabel('Cooking')).not.toBeChecked();
   await expect(page.getByRole('checkbox', { name: 'Offers and discounts by E-mail' })).toBeChecked();
   await expect(page.getByLabel('How often by E-mail')).toHaveValue('weekly');
+  // What the backend keeps is what was ticked.
   const stored = await (await storedPreferences(request, customer))();
-  expect(stored.answers).toEqual({});
+  expect(stored.answers.interests.chosen).toEqual(['golf', 'music']);
+  expect(stored.answers.gift_buyer.chosen).toEqual(['sometimes']);
+  expect(stored.contact.subscriptions).toContainEqual({ topic: 'offers', channel: 'email' });
 });
 
 test('an edit not yet saved is restored after a reload, with a notice', async ({ page, customer }) => {
