@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Speed and size, measured, never asserted by timed tests. Builds release, then prints one line
 # per figure: `bench: <name> = <value> <unit> (budget <budget> <unit>) ok|OVER`.
-#   first-load-*: wasm + js + css of the built portal, raw, gzip -9 and brotli -q 11.
+#   first-screen-*, sign-in-screen-*, route-*, all-files-*, static-warm-*: bytes each screen
+#     loads (brotli -q 11), bytes on the wire, a static file's latency on a kept-alive
+#     connection (tests/e2e/bench-size.mjs).
 #   profile-*: median times in headless Chromium against the reference backend on loopback.
 #   history-*: the timeline over a 100,000-event history in headless Chromium (first page,
 #              filter change, rows in the DOM at event 5,000, JS heap), then the backend's own
@@ -16,35 +18,20 @@ trunk build --release >/dev/null
 cargo build --release -p rapport-server --locked 2>/dev/null
 
 over=0
-figure() { # name value unit budget
-  local verdict=ok
-  if [ "$2" -gt "$4" ]; then verdict=OVER; over=1; fi
-  echo "bench: $1 = $2 $3 (budget $4 $3) $verdict"
-}
-assets=(dist/*.wasm dist/*.js dist/*.css)
-raw=$(cat "${assets[@]}" | wc -c)
-gz=0; br=0
-for f in "${assets[@]}"; do
-  gz=$((gz + $(gzip -9 -c "$f" | wc -c)))
-  br=$((br + $(brotli -q 11 -c "$f" | wc -c)))
-done
-# The issue sets the brotli budget (250 KB); raw and gzip budgets guard the same thing for
-# servers that compress less well.
-figure first-load-raw $((raw / 1024)) KB 900
-figure first-load-gzip $((gz / 1024)) KB 320
-figure first-load-brotli $((br / 1024)) KB 250
-
 port=${RAPPORT_BENCH_PORT:-18766}
 db=$(mktemp -u /tmp/rapport-bench-XXXXXX.sqlite3)
 # The demo customer with a 100,000-event history, as the history budgets are stated for.
 ./target/release/rapport-server seed-history --db "$db" --email demo@rapport.example \
   --events 100000 --seed 42 >/dev/null 2>&1
 # The browser runs sign the demo customer in once per run: wider quotas than a person needs.
-./target/release/rapport-server --addr "127.0.0.1:$port" --db "$db" --dist dist \
+./target/release/rapport-server --addr "127.0.0.1:$port" --db "$db" --dist dist --ledger-key "$db.key" \
   --sign-in-per-account 10000 --sign-in-per-client 10000 --writes-per-customer 10000 >/dev/null 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null; rm -f "$db"*' EXIT
 for _ in $(seq 50); do curl -fsS "http://127.0.0.1:$port/config.json" >/dev/null 2>&1 && break; sleep 0.1; done
+out=$(node tests/e2e/bench-size.mjs "http://127.0.0.1:$port" dist)
+echo "$out"
+grep -q OVER <<<"$out" && over=1
 out=$(node tests/e2e/bench.mjs "http://127.0.0.1:$port" "${RAPPORT_BENCH_RUNS:-7}")
 echo "$out"
 grep -q OVER <<<"$out" && over=1

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything building, running and testing Rapport needs, skipping what is already
-# there: the wasm target, Trunk, wasm-bindgen-cli (the version in Cargo.lock), wasm-opt (npm's
+# there: the wasm target, Trunk, wasm-bindgen-cli (the version in Cargo.lock), wasm-split-cli
+# (route splitting, pinned), wasm-opt (npm's
 # binaryen; Debian's is too old), Debian's Chromium and chromedriver, brotli, and the npm
 # packages of the end-to-end tests. Nothing is downloaded from outside the package registries.
 #
@@ -11,6 +12,8 @@ RAPPORT_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 RAPPORT_TOOLS=${RAPPORT_TOOLS:-$HOME/.cache/rapport}
 TRUNK_VERSION=0.21.14
 BINARYEN_VERSION=132.0.0
+# The wasm splitter cargo-leptos uses; split-wasm.sh cuts the portal into one module per route.
+WASM_SPLIT_VERSION=0.2.4
 WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$RAPPORT_ROOT/Cargo.lock")
 BINARYEN_DIR="$RAPPORT_TOOLS/binaryen-$BINARYEN_VERSION"
 export PATH="$BINARYEN_DIR/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
@@ -49,6 +52,11 @@ if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERS
   say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (the version in Cargo.lock)"
   # Not --locked: its lock file pins a crate version the registry no longer has.
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+fi
+
+if ! cargo install --list | grep -qx "wasm_split_cli_support v$WASM_SPLIT_VERSION:"; then
+  say "installing wasm-split-cli $WASM_SPLIT_VERSION (about 4 minutes on 2 cores, once)"
+  cargo install --locked wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --features build-binary
 fi
 
 if ! "$BINARYEN_DIR/node_modules/.bin/wasm-opt" --version >/dev/null 2>&1; then

@@ -6,17 +6,16 @@ use crate::config::ConfigFailure;
 use crate::editor::{UnsavedChanges, forget_drafts};
 use crate::i18n::*;
 use crate::language;
-use crate::pages::audit::AuditPage;
-use crate::pages::{
-    history::HistoryPage, preferences::PreferencesPage, privacy::PrivacyPage, profile::ProfilePage,
-    sign_in::SignInPage,
+use crate::pages::sign_in::SignInPage;
+use crate::routes::{
+    AuditRoute, HistoryRoute, LandingRoute, PreferencesRoute, PrivacyRoute, ProfileRoute,
 };
 use crate::session::Session;
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 use leptos_i18n::Locale as _;
 use leptos_router::components::{A, Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{Lazy, path};
 use rapport_domain::api::Role;
 use rapport_domain::config::PortalConfig;
 use std::sync::Arc;
@@ -117,18 +116,13 @@ fn Portal(config: PortalConfig, host: web_sys::HtmlElement) -> impl IntoView {
             <main id="main" tabindex="-1">
                 <Show when=move || session.signed_in.get() fallback=|| view! { <SignInPage /> }>
                     <Routes fallback=|| view! { <NotFound /> }>
-                        <Route path=path!("/") view=move || {
-                            if session.role.get_untracked() == Role::PrivacyOfficer {
-                                view! { <AuditPage /> }.into_any()
-                            } else {
-                                view! { <ProfilePage /> }.into_any()
-                            }
-                        } />
-                        <Route path=path!("/audit") view=AuditPage />
-                        <Route path=path!("/profile") view=ProfilePage />
-                        <Route path=path!("/preferences") view=PreferencesPage />
-                        <Route path=path!("/privacy") view=PrivacyPage />
-                        <Route path=path!("/history") view=HistoryPage />
+                        // Each section is its own wasm module (crate::routes).
+                        <Route path=path!("/") view={Lazy::<LandingRoute>::new()} />
+                        <Route path=path!("/audit") view={Lazy::<AuditRoute>::new()} />
+                        <Route path=path!("/profile") view={Lazy::<ProfileRoute>::new()} />
+                        <Route path=path!("/preferences") view={Lazy::<PreferencesRoute>::new()} />
+                        <Route path=path!("/privacy") view={Lazy::<PrivacyRoute>::new()} />
+                        <Route path=path!("/history") view={Lazy::<HistoryRoute>::new()} />
                     </Routes>
                 </Show>
             </main>

@@ -16,6 +16,7 @@ pub mod dom;
 pub mod editor;
 pub mod language;
 pub mod pages;
+pub mod routes;
 pub mod session;
 
 use wasm_bindgen::JsCast;

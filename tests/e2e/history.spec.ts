@@ -1,9 +1,16 @@
-// The History page end to end, against the demo customer's 300 events: derived facts, filters,
+// The History page end to end, against a customer's own 300 generated events (seed 42): derived facts, filters,
 // search, dates in the reader's time zone, loading as the customer scrolls with a bounded DOM,
 // "Load more" by keyboard, the empty and error states, the export, and axe in both languages.
 import type { APIRequestContext, Page } from '@playwright/test';
-import { test, expect, signIn, apiToken, expectNoAxeViolations } from './fixtures';
+import { test as base, expect, signIn, apiToken, newCustomer, expectNoAxeViolations, type Account } from './fixtures';
 import * as fs from 'node:fs';
+
+/** Each test's customer comes with a history of 300 events, as the demo customer has. */
+const test = base.extend<{ customer: Account }>({
+  customer: async ({ request }, use) => {
+    await use(await newCustomer(request, { history: 300 }));
+  },
+});
 
 // Dates are shown and filtered in the reader's zone; pin one that is not UTC.
 const ZONE = 'Europe/Stockholm';
@@ -11,22 +18,22 @@ test.use({ timezoneId: ZONE });
 
 type Event = { id: number; channel: string; occurred_at: number; kind: string; details: any };
 
-async function api(request: APIRequestContext, path: string) {
-  const response = await request.get(path, { headers: { authorization: `Bearer ${await apiToken(request)}` } });
+async function api(request: APIRequestContext, customer: Account, path: string) {
+  const response = await request.get(path, { headers: { authorization: `Bearer ${await apiToken(request, customer)}` } });
   expect(response.ok()).toBeTruthy();
   return response.json();
 }
 
-async function allEvents(request: APIRequestContext): Promise<Event[]> {
-  return (await api(request, '/api/me/history/export?format=json')).events;
+async function allEvents(request: APIRequestContext, customer: Account): Promise<Event[]> {
+  return (await api(request, customer, '/api/me/history/export?format=json')).events;
 }
 
 const rows = (page: Page) => page.locator('.timeline li.event');
 const loaded = (page: Page) => page.locator('.timeline');
 const status = (page: Page) => page.locator('.timeline-status');
 
-async function openHistory(page: Page) {
-  await signIn(page);
+async function openHistory(page: Page, customer: Account) {
+  await signIn(page, customer);
   await page.getByRole('navigation').getByRole('link', { name: 'History' }).click();
   await expect(page.getByRole('heading', { name: 'Your history', level: 1 })).toBeVisible();
   await expect(status(page)).toHaveText('50 events loaded');
@@ -36,10 +43,10 @@ async function openHistory(page: Page) {
 const localDay = (secs: number) =>
   new Intl.DateTimeFormat('sv-SE', { timeZone: ZONE, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(secs * 1000));
 
-test('derived facts and the newest events, grouped by day', async ({ page, request }) => {
-  const facts = await api(request, '/api/me/history/facts');
-  const events = await allEvents(request);
-  await openHistory(page);
+test('derived facts and the newest events, grouped by day', async ({ page, request, customer }) => {
+  const facts = await api(request, customer, '/api/me/history/facts');
+  const events = await allEvents(request, customer);
+  await openHistory(page, customer);
   const summary = page.getByRole('region', { name: 'At a glance' });
   await expect(summary.getByText('Customer since')).toBeVisible();
   await expect(summary.getByText(`${facts.top_products[0].product} (${facts.top_products[0].units} units)`)).toBeVisible();
@@ -58,9 +65,9 @@ test('derived facts and the newest events, grouped by day', async ({ page, reque
   await expect(page.getByLabel('Name', { exact: true })).toBeEditable();
 });
 
-test('filtering by kind and channel shows only those events', async ({ page, request }) => {
-  const expected = (await allEvents(request)).filter((e) => e.kind === 'purchase' && e.channel === 'store');
-  await openHistory(page);
+test('filtering by kind and channel shows only those events', async ({ page, request, customer }) => {
+  const expected = (await allEvents(request, customer)).filter((e) => e.kind === 'purchase' && e.channel === 'store');
+  await openHistory(page, customer);
   await page.getByLabel('Kind').selectOption({ label: 'Purchase' });
   await page.getByLabel('Channel').selectOption({ label: 'Store' });
   await expect(rows(page).first().locator('time')).toHaveAttribute('datetime', new Date(expected[0].occurred_at * 1000).toISOString());
@@ -72,25 +79,25 @@ test('filtering by kind and channel shows only those events', async ({ page, req
 
   await page.getByRole('button', { name: 'Clear filters' }).click();
   await expect(page.getByLabel('Kind')).toHaveValue('');
-  await expect(rows(page).first().locator('time')).toHaveAttribute('datetime', new Date((await allEvents(request))[0].occurred_at * 1000).toISOString());
+  await expect(rows(page).first().locator('time')).toHaveAttribute('datetime', new Date((await allEvents(request, customer))[0].occurred_at * 1000).toISOString());
 });
 
-test('search finds events by product, after a pause in typing', async ({ page, request }) => {
-  const expected = (await allEvents(request)).filter((e) =>
+test('search finds events by product, after a pause in typing', async ({ page, request, customer }) => {
+  const expected = (await allEvents(request, customer)).filter((e) =>
     e.kind === 'purchase' && e.details.items.some((i: any) => /lingonsylt/i.test(i.product)));
   expect(expected.length).toBeGreaterThan(0);
-  await openHistory(page);
+  await openHistory(page, customer);
   await page.getByLabel('Search').pressSequentially('lingonsy', { delay: 30 });
   await expect(status(page)).toHaveText(`${Math.min(50, expected.length)} events loaded`);
   const texts = await rows(page).allTextContents();
   for (const text of texts) expect(text).toMatch(/Lingonsylt/);
 });
 
-test('a date range keeps the events of those days in the reader\'s time zone', async ({ page, request }) => {
-  const events = await allEvents(request);
+test('a date range keeps the events of those days in the reader\'s time zone', async ({ page, request, customer }) => {
+  const events = await allEvents(request, customer);
   const day = localDay(events[5].occurred_at);
   const expected = events.filter((e) => localDay(e.occurred_at) === day);
-  await openHistory(page);
+  await openHistory(page, customer);
   await page.getByLabel('From').fill(day);
   await page.getByLabel('To (inclusive)').fill(day);
   await expect(status(page)).toHaveText(`${expected.length} events loaded`);
@@ -104,9 +111,9 @@ test('a date range keeps the events of those days in the reader\'s time zone', a
   await expect(rows(page)).toHaveCount(expected.length);
 });
 
-test('scrolling loads the whole history while the DOM holds at most 200 rows', async ({ page, request }) => {
-  const events = await allEvents(request);
-  await openHistory(page);
+test('scrolling loads the whole history while the DOM holds at most 200 rows', async ({ page, request, customer }) => {
+  const events = await allEvents(request, customer);
+  await openHistory(page, customer);
   let most = 0;
   for (let i = 0; i < 40; i++) {
     await page.mouse.wheel(0, 4000);
@@ -133,8 +140,8 @@ test('scrolling loads the whole history while the DOM holds at most 200 rows', a
   expect(await rows(page).count()).toBeLessThanOrEqual(200);
 });
 
-test('"Load more" works from the keyboard', async ({ page }) => {
-  await openHistory(page);
+test('"Load more" works from the keyboard', async ({ page, customer }) => {
+  await openHistory(page, customer);
   const more = page.getByRole('button', { name: 'Load more' });
   for (let i = 0; i < 40 && !(await more.evaluate((el) => el === document.activeElement)); i++) {
     await page.keyboard.press('Tab');
@@ -147,15 +154,15 @@ test('"Load more" works from the keyboard', async ({ page }) => {
   await expect.poll(async () => Number(await loaded(page).getAttribute('data-loaded'))).toBeGreaterThan(before);
 });
 
-test('a search with no match says so', async ({ page }) => {
-  await openHistory(page);
+test('a search with no match says so', async ({ page, customer }) => {
+  await openHistory(page, customer);
   await page.getByLabel('Search').fill('zzyzxqv');
   await expect(page.getByText('Nothing matches these filters.')).toBeVisible();
   await expect(rows(page)).toHaveCount(0);
 });
 
-test('a failed page keeps the rows already shown and can be retried', async ({ page }) => {
-  await openHistory(page);
+test('a failed page keeps the rows already shown and can be retried', async ({ page, customer }) => {
+  await openHistory(page, customer);
   await page.route('**/api/me/history?*cursor=*', (route) => route.fulfill({ status: 503, json: {} }));
   await page.getByRole('button', { name: 'Load more' }).click();
   const alert = page.getByRole('alert');
@@ -168,9 +175,9 @@ test('a failed page keeps the rows already shown and can be retried', async ({ p
   await expect(page.getByRole('alert')).toHaveCount(0);
 });
 
-test('the whole history downloads as CSV and as JSON', async ({ page, request }) => {
-  const events = await allEvents(request);
-  await openHistory(page);
+test('the whole history downloads as CSV and as JSON', async ({ page, request, customer }) => {
+  const events = await allEvents(request, customer);
+  await openHistory(page, customer);
   const [csv] = await Promise.all([
     page.waitForEvent('download'),
     page.getByRole('button', { name: 'Download CSV' }).click(),
@@ -191,8 +198,8 @@ test('the whole history downloads as CSV and as JSON', async ({ page, request })
   expect(parsed.events).toEqual(events);
 });
 
-test('no axe-core violations in English and Swedish', async ({ page }) => {
-  await openHistory(page);
+test('no axe-core violations in English and Swedish', async ({ page, customer }) => {
+  await openHistory(page, customer);
   await expect(page.getByRole('region', { name: 'At a glance' }).getByText('Customer since')).toBeVisible();
   await expectNoAxeViolations(page);
   await page.getByLabel('Language').selectOption('sv');

@@ -7,15 +7,20 @@ import * as path from 'node:path';
 const port = Number(process.env.RAPPORT_E2E_PORT ?? 18765);
 const root = path.resolve(__dirname, '..', '..');
 const server = process.env.RAPPORT_SERVER_BIN ?? path.join(root, 'target', 'release', 'rapport-server');
-const db = path.join(os.tmpdir(), `rapport-e2e-${process.pid}.sqlite3`);
-// Every test signs the one demo customer in and saves from the one loopback address: far more
-// than a person does, so the harness widens the sign-in and write quotas (the limits
-// themselves are tested in crates/server/tests/abuse.rs).
+// Named once, in the runner's process: workers inherit it, and add their accounts to it.
+process.env.RAPPORT_E2E_DB ??= path.join(os.tmpdir(), `rapport-e2e-${process.pid}.sqlite3`);
+const db = process.env.RAPPORT_E2E_DB;
+/** The server binary and database the tests' own accounts are created with (fixtures.ts). */
+export const serverBinary = server;
+export const testDatabase = db;
+// Tests sign in and save from the one loopback address: far more than a person does, so the
+// harness widens the sign-in and write quotas (the limits themselves are tested in
+// crates/server/tests/abuse.rs).
 const harnessLimits = '--sign-in-per-account 10000 --sign-in-per-client 10000 --writes-per-customer 10000';
 
 export default defineConfig({
   testDir: '.',
-  // One shared demo customer: tests take turns so one's save never lands in another's form.
+  // Each test has its own customer; one worker keeps timings steady on two shared cores.
   workers: 1,
   fullyParallel: false,
   retries: 0,
@@ -35,7 +40,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `rm -f "${db}"* && "${server}" --addr 127.0.0.1:${port} --db "${db}" --dist "${path.join(root, 'dist')}" --demo-data ${harnessLimits}`,
+    command: `rm -f "${db}"* && "${server}" --addr 127.0.0.1:${port} --db "${db}" --dist "${path.join(root, 'dist')}" --ledger-key "${db}.key" --demo-data ${harnessLimits}`,
     url: `http://127.0.0.1:${port}/config.json`,
     reuseExistingServer: false,
     timeout: 30_000,

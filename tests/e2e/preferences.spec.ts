@@ -1,31 +1,21 @@
 // The Preferences page end to end: checklists and contact controls kept by the customer,
 // without losing an edit to a reload, a second window or a dead backend.
 import type { APIRequestContext, Page } from '@playwright/test';
-import { test, expect, signIn, apiToken, expectNoAxeViolations } from './fixtures';
+import { test, expect, signIn, apiToken, expectNoAxeViolations, type Account } from './fixtures';
 
 const save = (page: Page) => page.getByRole('button', { name: 'Save changes' }).click();
 const saved = (page: Page) => expect(page.getByRole('status').last()).toHaveText('Your changes are saved.');
 // The first group of that name is the checklist; a conflict view repeats the name.
 const interests = (page: Page) => page.getByRole('group', { name: 'Interests and hobbies' }).first();
 
-/** Puts the demo customer's preferences back to nothing chosen, through the API. */
-async function reset(request: APIRequestContext) {
-  const headers = { authorization: `Bearer ${await apiToken(request)}` };
-  const current = await request.get('/api/me/preferences', { headers });
-  const put = await request.put('/api/me/preferences', {
-    headers: { ...headers, 'if-match': current.headers()['etag'] },
-    data: { answers: {}, contact: { subscriptions: [], frequencies: {} } },
-  });
-  expect(put.status()).toBe(200);
+/** Reads the customer's preferences as stored, through the API. */
+async function storedPreferences(request: APIRequestContext, customer: Account) {
+  const headers = { authorization: `Bearer ${await apiToken(request, customer)}` };
   return async () => (await (await request.get('/api/me/preferences', { headers })).json()).data;
 }
 
-test.beforeEach(async ({ request }) => {
-  await reset(request);
-});
-
-test('ticked items and contact choices are saved and survive a reload', async ({ page, request }) => {
-  await signIn(page, '/preferences');
+test('ticked items and contact choices are saved and survive a reload', async ({ page, request, customer }) => {
+  await signIn(page, customer, '/preferences');
   await expect(page.getByRole('checkbox', { name: 'Offers and discounts by E-mail' })).not.toBeChecked();
   await interests(page).getByLabel('Golf').check();
   await interests(page).getByLabel('Music').check();
@@ -45,12 +35,15 @@ test('ticked items and contact choices are saved and survive a reload', async ({
   await expect(interests(page).getByLabel('Cooking')).not.toBeChecked();
   await expect(page.getByRole('checkbox', { name: 'Offers and discounts by E-mail' })).toBeChecked();
   await expect(page.getByLabel('How often by E-mail')).toHaveValue('weekly');
-  const stored = await (await reset(request))();
-  expect(stored.answers).toEqual({});
+  // What the backend keeps is what was ticked.
+  const stored = await (await storedPreferences(request, customer))();
+  expect(stored.answers.interests.chosen).toEqual(['golf', 'music']);
+  expect(stored.answers.gift_buyer.chosen).toEqual(['sometimes']);
+  expect(stored.contact.subscriptions).toContainEqual({ topic: 'offers', channel: 'email' });
 });
 
-test('an edit not yet saved is restored after a reload, with a notice', async ({ page }) => {
-  await signIn(page, '/preferences');
+test('an edit not yet saved is restored after a reload, with a notice', async ({ page, customer }) => {
+  await signIn(page, customer, '/preferences');
   await interests(page).getByLabel('Reading').check();
   await interests(page).getByLabel('Other, in your own words').fill('Birdwatching');
   page.once('dialog', (dialog) => dialog.accept());
@@ -61,12 +54,12 @@ test('an edit not yet saved is restored after a reload, with a notice', async ({
   await expect(page.getByRole('status').last()).toHaveText('You have unsaved changes.');
 });
 
-test('two windows edit at once: the second save shows the conflict and neither edit is lost', async ({ browser, request }) => {
-  const server = await reset(request);
+test('two windows edit at once: the second save shows the conflict and neither edit is lost', async ({ browser, request, customer }) => {
+  const server = await storedPreferences(request, customer);
   const first = await (await browser.newContext({ locale: 'en-GB' })).newPage();
   const second = await (await browser.newContext({ locale: 'en-GB' })).newPage();
-  await signIn(first, '/preferences');
-  await signIn(second, '/preferences');
+  await signIn(first, customer, '/preferences');
+  await signIn(second, customer, '/preferences');
 
   await interests(first).getByLabel('Golf').check();
   await first.getByRole('checkbox', { name: 'New products by Text message' }).check();
@@ -96,8 +89,8 @@ test('two windows edit at once: the second save shows the conflict and neither e
   await expect(second.getByRole('checkbox', { name: 'New products by Text message' })).toBeChecked();
 });
 
-test('a backend that is down during a save keeps the edit and says so', async ({ page }) => {
-  await signIn(page, '/preferences');
+test('a backend that is down during a save keeps the edit and says so', async ({ page, customer }) => {
+  await signIn(page, customer, '/preferences');
   await page.route('**/api/me/preferences', (route) =>
     route.request().method() === 'PUT' ? route.abort('connectionrefused') : route.continue(),
   );
@@ -111,9 +104,9 @@ test('a backend that is down during a save keeps the edit and says so', async ({
   await saved(page);
 });
 
-test('pausing all contact needs an end date', async ({ page, request }) => {
-  const server = await reset(request);
-  await signIn(page, '/preferences');
+test('pausing all contact needs an end date', async ({ page, request, customer }) => {
+  const server = await storedPreferences(request, customer);
+  await signIn(page, customer, '/preferences');
   await page.getByLabel('Pause all contact').check();
   await save(page);
   await expect(page.getByText('Choose the date the pause ends.')).toBeVisible();
@@ -124,9 +117,9 @@ test('pausing all contact needs an end date', async ({ page, request }) => {
   expect((await server()).contact.paused_until).toBe('2031-06-30');
 });
 
-test('every control is reachable and operable by keyboard alone', async ({ page, request }) => {
-  const server = await reset(request);
-  await signIn(page, '/preferences');
+test('every control is reachable and operable by keyboard alone', async ({ page, request, customer }) => {
+  const server = await storedPreferences(request, customer);
+  await signIn(page, customer, '/preferences');
   await page.getByRole('link', { name: 'Preferences' }).focus();
   // Tab forward until the first interest checkbox has focus, then operate it with Space.
   const golf = interests(page).getByLabel('Golf');
@@ -158,8 +151,8 @@ test('every control is reachable and operable by keyboard alone', async ({ page,
 });
 
 for (const [language, title] of [['English', 'Your preferences'], ['Svenska', 'Dina önskemål']]) {
-  test(`the preferences page has no axe-core violations in ${language}`, async ({ page }) => {
-    await signIn(page, '/preferences');
+  test(`the preferences page has no axe-core violations in ${language}`, async ({ page, customer }) => {
+    await signIn(page, customer, '/preferences');
     await page.getByLabel(/Language|Språk/).selectOption({ label: language });
     await expect(page.getByRole('heading', { name: title })).toBeVisible();
     await page.getByRole('checkbox').first().check();

@@ -3,7 +3,7 @@
 // download and erasure requests.
 import { createHash } from 'node:crypto';
 import type { Page } from '@playwright/test';
-import { test, expect, signIn, officerToken, expectNoAxeViolations } from './fixtures';
+import { test, expect, signIn, officerToken, expectNoAxeViolations, type Account } from './fixtures';
 
 const marketing = (page: Page) => page.getByRole('article', { name: 'Marketing messages' });
 const marketingSwitch = (page: Page) => marketing(page).getByRole('switch', { name: 'I agree' });
@@ -16,20 +16,15 @@ async function shownHash(page: Page, purposeId: string, language: string) {
   return { hash: createHash('sha256').update(text, 'utf8').digest('hex'), version: purpose.version };
 }
 
-async function openPrivacy(page: Page) {
-  await signIn(page);
+async function openPrivacy(page: Page, customer: Account) {
+  await signIn(page, customer);
   await page.getByRole('link', { name: 'Privacy' }).click();
   await expect(page.getByRole('heading', { name: 'Your privacy' })).toBeVisible();
 }
 
-test('consent given and withdrawn is recorded against the exact text, and the officer sees both', async ({ page, request }) => {
-  await openPrivacy(page);
-  // Other specs share the demo customer: start from "not agreed" whatever they left.
-  if (await marketingSwitch(page).isChecked()) {
-    await marketingSwitch(page).uncheck();
-    await expect(marketing(page).getByRole('status')).toContainText('Withdrawn.');
-    await page.reload();
-  }
+test('consent given and withdrawn is recorded against the exact text, and the officer sees both', async ({ page, request, customer }) => {
+  await openPrivacy(page, customer);
+  // A new customer: nothing is pre-ticked.
   await expect(marketingSwitch(page)).not.toBeChecked();
   await new Promise((resolve) => setTimeout(resolve, 1100));
   const since = Math.floor(Date.now() / 1000);
@@ -70,8 +65,8 @@ test('consent given and withdrawn is recorded against the exact text, and the of
   expect((await verify.json()).intact).toBe(true);
 });
 
-test('a new version of a purpose text asks again and shows the old choice as outdated', async ({ page }) => {
-  await openPrivacy(page);
+test('a new version of a purpose text asks again and shows the old choice as outdated', async ({ page, customer }) => {
+  await openPrivacy(page, customer);
   if (!(await marketingSwitch(page).isChecked())) {
     await marketingSwitch(page).check();
     await expect(marketing(page).getByRole('status')).toContainText('Agreed.');
@@ -92,8 +87,8 @@ test('a new version of a purpose text asks again and shows the old choice as out
   await expect(marketing(page).getByText('We now also send a birthday greeting.', { exact: false })).toBeVisible();
 });
 
-test('the data download holds the profile, preferences, consent history and history', async ({ page }) => {
-  await openPrivacy(page);
+test('the data download holds the profile, preferences, consent history and history', async ({ page, customer }) => {
+  await openPrivacy(page, customer);
   // One decision now, so the ledger has at least one entry whatever ran before.
   await marketingSwitch(page).click();
   await expect(marketing(page).getByRole('status')).toBeVisible();
@@ -110,8 +105,8 @@ test('the data download holds the profile, preferences, consent history and hist
   expect(data.history.length).toBeGreaterThan(0);
 });
 
-test('erasure is asked for with a confirmation, then shows its status', async ({ page }) => {
-  await openPrivacy(page);
+test('erasure is asked for with a confirmation, then shows its status', async ({ page, customer }) => {
+  await openPrivacy(page, customer);
   await page.getByRole('button', { name: 'Request erasure' }).click();
   await expect(page.getByText('This cannot be undone.')).toBeVisible();
   await page.getByRole('button', { name: 'Cancel' }).click();
@@ -121,8 +116,8 @@ test('erasure is asked for with a confirmation, then shows its status', async ({
   await expect(page.getByRole('list', { name: 'Your erasure requests' })).toContainText(': received');
 });
 
-test('a consent switch works by keyboard', async ({ page }) => {
-  await openPrivacy(page);
+test('a consent switch works by keyboard', async ({ page, customer }) => {
+  await openPrivacy(page, customer);
   const wanted = !(await marketingSwitch(page).isChecked());
   await marketingSwitch(page).focus();
   await page.keyboard.press('Space');
@@ -131,8 +126,8 @@ test('a consent switch works by keyboard', async ({ page }) => {
 });
 
 for (const [language, title] of [['English', 'Your privacy'], ['Svenska', 'Din integritet']]) {
-  test(`the privacy page has no axe-core violations in ${language}`, async ({ page }) => {
-    await openPrivacy(page);
+  test(`the privacy page has no axe-core violations in ${language}`, async ({ page, customer }) => {
+    await openPrivacy(page, customer);
     await marketingSwitch(page).click();
     await expect(marketing(page).getByRole('status')).toBeVisible();
     await page.getByRole('button', { name: 'Request erasure' }).click();
@@ -142,8 +137,8 @@ for (const [language, title] of [['English', 'Your privacy'], ['Svenska', 'Din i
   });
 }
 
-test('the business privacy policy is on the privacy page, in the customer language', async ({ page }) => {
-  await openPrivacy(page);
+test('the business privacy policy is on the privacy page, in the customer language', async ({ page, customer }) => {
+  await openPrivacy(page, customer);
   await expect(page.getByRole('region', { name: 'Our privacy policy' })).toContainText('We never sell your data.');
   await page.getByLabel('Language').selectOption({ label: 'Svenska' });
   await expect(page.getByRole('region', { name: 'Vår integritetspolicy' })).toContainText('Vi säljer aldrig dina uppgifter.');

@@ -1,9 +1,9 @@
 // The Profile page end to end: what a customer does, and what happens when things go wrong.
 import type { APIRequestContext, Page } from '@playwright/test';
-import { test, expect, signIn, apiToken, expectNoAxeViolations } from './fixtures';
+import { test, expect, signIn, apiToken, expectNoAxeViolations, type Account } from './fixtures';
 
-test('an edited profile is saved and survives a reload', async ({ page }) => {
-  await signIn(page);
+test('an edited profile is saved and survives a reload', async ({ page, customer }) => {
+  await signIn(page, customer);
   const name = `Astrid ${Date.now()}`;
   await page.getByLabel('Name', { exact: true }).fill(name);
   await expect(page.getByRole('status').last()).toHaveText('You have unsaved changes.');
@@ -13,8 +13,8 @@ test('an edited profile is saved and survives a reload', async ({ page }) => {
   await expect(page.getByLabel('Name', { exact: true })).toHaveValue(name);
 });
 
-test('mistakes are explained while typing and block the save', async ({ page }) => {
-  await signIn(page);
+test('mistakes are explained while typing and block the save', async ({ page, customer }) => {
+  await signIn(page, customer);
   const email = page.getByLabel('E-mail address');
   await email.fill('astrid.example.se');
   await expect(page.getByText('This does not look like an e-mail address.')).toBeVisible();
@@ -26,8 +26,8 @@ test('mistakes are explained while typing and block the save', async ({ page }) 
   await expect(email).not.toHaveAttribute('aria-invalid', 'true');
 });
 
-test('a backend answering 500 shows a message and keeps the edit', async ({ page }) => {
-  await signIn(page);
+test('a backend answering 500 shows a message and keeps the edit', async ({ page, customer }) => {
+  await signIn(page, customer);
   await page.route('**/api/me/profile', (route) =>
     route.request().method() === 'PUT'
       ? route.fulfill({ status: 500, contentType: 'application/json', body: '{"error":{"code":"internal","message":"boom"}}' })
@@ -45,8 +45,8 @@ test('a backend answering 500 shows a message and keeps the edit', async ({ page
   await expect(page.getByRole('status').last()).toHaveText('Your changes are saved.');
 });
 
-test('a lost connection shows a message and keeps the edit', async ({ page }) => {
-  await signIn(page);
+test('a lost connection shows a message and keeps the edit', async ({ page, customer }) => {
+  await signIn(page, customer);
   await page.route('**/api/me/profile', (route) =>
     route.request().method() === 'PUT' ? route.abort('internetdisconnected') : route.continue(),
   );
@@ -56,9 +56,9 @@ test('a lost connection shows a message and keeps the edit', async ({ page }) =>
   await expect(page.getByLabel('Name', { exact: true })).toHaveValue('Offline Edit');
 });
 
-/** Changes the demo profile through the API, as the call centre or another device would. */
-async function changeElsewhere(request: APIRequestContext, change: Record<string, unknown>) {
-  const token = await apiToken(request);
+/** Changes the customer's profile through the API, as the call centre or another device would. */
+async function changeElsewhere(request: APIRequestContext, customer: Account, change: Record<string, unknown>) {
+  const token = await apiToken(request, customer);
   const headers = { authorization: `Bearer ${token}` };
   const current = await request.get('/api/me/profile', { headers });
   const data = { ...(await current.json()).data, ...change };
@@ -69,10 +69,10 @@ async function changeElsewhere(request: APIRequestContext, change: Record<string
   };
 }
 
-test('a save against a newer version shows the conflict, overwrites nothing, and lets the customer choose', async ({ page, request }) => {
-  await signIn(page);
+test('a save against a newer version shows the conflict, overwrites nothing, and lets the customer choose', async ({ page, request, customer }) => {
+  await signIn(page, customer);
   const elsewhere = `Call centre ${Date.now()}`;
-  const server = await changeElsewhere(request, { name: elsewhere });
+  const server = await changeElsewhere(request, customer, { name: elsewhere });
 
   await page.getByLabel('Name', { exact: true }).fill('My own edit');
   await page.getByRole('button', { name: 'Save changes' }).click();
@@ -92,9 +92,9 @@ test('a save against a newer version shows the conflict, overwrites nothing, and
   expect((await server.now()).name).toBe('My own edit');
 });
 
-test('the version saved elsewhere can be kept instead', async ({ page, request }) => {
-  await signIn(page);
-  const server = await changeElsewhere(request, { phone: '+46 31 700 00 00' });
+test('the version saved elsewhere can be kept instead', async ({ page, request, customer }) => {
+  await signIn(page, customer);
+  const server = await changeElsewhere(request, customer, { phone: '+46 31 700 00 00' });
   await page.getByLabel('Phone number').fill('+46 40 100 00 00');
   await page.getByRole('button', { name: 'Save changes' }).click();
   await page.getByLabel('Keep the one saved elsewhere: +46 31 700 00 00').check();
@@ -104,9 +104,9 @@ test('the version saved elsewhere can be kept instead', async ({ page, request }
   expect((await server.now()).phone).toBe('+46 31 700 00 00');
 });
 
-test('changes to different fields here and elsewhere are combined, then saved when the customer says so', async ({ page, request }) => {
-  await signIn(page);
-  const server = await changeElsewhere(request, { phone: '+46 8 123 456 78' });
+test('changes to different fields here and elsewhere are combined, then saved when the customer says so', async ({ page, request, customer }) => {
+  await signIn(page, customer);
+  const server = await changeElsewhere(request, customer, { phone: '+46 8 123 456 78' });
   const name = `Combined ${Date.now()}`;
   await page.getByLabel('Name', { exact: true }).fill(name);
   await page.getByRole('button', { name: 'Save changes' }).click();
@@ -120,8 +120,8 @@ test('changes to different fields here and elsewhere are combined, then saved wh
   expect([now.name, now.phone]).toEqual([name, '+46 8 123 456 78']);
 });
 
-test('an unsaved edit survives a reload, with a notice, and leaving asks first', async ({ page }) => {
-  await signIn(page);
+test('an unsaved edit survives a reload, with a notice, and leaving asks first', async ({ page, customer }) => {
+  await signIn(page, customer);
   await page.getByLabel('Name', { exact: true }).fill('Draft name');
   await page.getByLabel('Phone number').fill('070 111 22 33');
 
@@ -149,8 +149,8 @@ test('an unsaved edit survives a reload, with a notice, and leaving asks first',
   await expect(page.getByLabel('Name', { exact: true })).toHaveValue('Draft name');
 });
 
-test('the portal speaks Swedish by switch, remembers it, and follows the browser', async ({ page, browser }) => {
-  await signIn(page);
+test('the portal speaks Swedish by switch, remembers it, and follows the browser', async ({ page, browser, customer }) => {
+  await signIn(page, customer);
   await page.getByLabel('Language').selectOption({ label: 'Svenska' });
   await expect(page.getByRole('heading', { name: 'Din profil' })).toBeVisible();
   await expect(page.locator('html')).toHaveAttribute('lang', 'sv');
@@ -166,18 +166,18 @@ test('the portal speaks Swedish by switch, remembers it, and follows the browser
   await swedishBrowser.close();
 });
 
-test('the profile and sign-in pages have no axe-core violations in English', async ({ page }) => {
+test('the profile and sign-in pages have no axe-core violations in English', async ({ page, customer }) => {
   await page.goto('/');
   await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
   await expectNoAxeViolations(page);
-  await signIn(page);
+  await signIn(page, customer);
   await page.getByLabel('E-mail address').fill('broken');
   await expect(page.getByLabel('E-mail address')).toHaveAttribute('aria-invalid', 'true');
   await expectNoAxeViolations(page);
 });
 
-test('everything is reachable by keyboard: skip link, navigation, form, save', async ({ page }) => {
-  await signIn(page);
+test('everything is reachable by keyboard: skip link, navigation, form, save', async ({ page, customer }) => {
+  await signIn(page, customer);
   await page.reload();
   await expect(page.getByLabel('Name', { exact: true })).not.toHaveValue('');
   await page.keyboard.press('Tab');
@@ -203,8 +203,8 @@ test('everything is reachable by keyboard: skip link, navigation, form, save', a
   await expect(page.getByRole('status').last()).toHaveText('Your changes are saved.');
 });
 
-test('the navigation marks the current section, and an unknown address says so', async ({ page }) => {
-  await signIn(page);
+test('the navigation marks the current section, and an unknown address says so', async ({ page, customer }) => {
+  await signIn(page, customer);
   await page.getByRole('link', { name: 'Privacy' }).click();
   await expect(page.getByRole('heading', { name: 'Your privacy' })).toBeVisible();
   await expect(page.getByRole('link', { name: 'Privacy' })).toHaveAttribute('aria-current', 'page');
@@ -227,8 +227,8 @@ test('a mistake in the configuration is shown naming the setting', async ({ page
   await expect(page.getByText('theme.acent: "acent" is not a theme setting')).toBeVisible();
 });
 
-test('every profile field says why we ask and which purpose it serves', async ({ page }) => {
-  await signIn(page);
+test('every profile field says why we ask and which purpose it serves', async ({ page, customer }) => {
+  await signIn(page, customer);
   const email = page.getByLabel('E-mail address');
   await expect(email).toHaveAccessibleDescription(/To send order confirmations and receipts/);
   await page.locator('.field', { has: email }).getByText('Why we ask').click();
@@ -250,4 +250,32 @@ test('the sign-in page in Swedish and the configuration-mistake page have no axe
   await page.goto('/');
   await expect(page.getByRole('heading', { name: 'This portal is not set up correctly' })).toBeVisible();
   await expectNoAxeViolations(page);
+});
+
+test('a refusal from the backend is worded by its code in the customer\'s language, never in the backend\'s English', async ({ page, customer }) => {
+  await signIn(page, customer);
+  await page.getByLabel('Language').selectOption({ label: 'Svenska' });
+  await expect(page.getByRole('heading', { name: 'Din profil' })).toBeVisible();
+  const english = 'phone: the backend says this in English';
+  await page.route('**/api/me/profile', (route) =>
+    route.request().method() === 'PUT'
+      ? route.fulfill({ status: 422, json: { error: { code: 'not_a_phone', message: english, field: 'phone' } } })
+      : route.continue(),
+  );
+  await page.getByLabel('Namn', { exact: true }).fill('Astrid Svensson');
+  await page.getByRole('button', { name: 'Spara ändringar' }).click();
+  const alert = page.getByRole('alert');
+  await expect(alert).toContainText('Det här ser inte ut som ett telefonnummer.');
+  await expect(alert).not.toContainText(english);
+
+  // A code this portal does not know is named, still in Swedish.
+  await page.unroute('**/api/me/profile');
+  await page.route('**/api/me/profile', (route) =>
+    route.request().method() === 'PUT'
+      ? route.fulfill({ status: 422, json: { error: { code: 'shoe_size_rule', message: english } } })
+      : route.continue(),
+  );
+  await page.getByRole('button', { name: 'Spara ändringar' }).click();
+  await expect(page.getByRole('alert')).toContainText('Servern godtog inte detta (referens: shoe_size_rule).');
+  await expect(page.getByRole('alert')).not.toContainText(english);
 });

@@ -128,13 +128,5 @@ pub mod codes {
 /// Parses JSON from a backend; on failure the message names where it went wrong
 /// (`data.email: invalid type: null, expected a string`), for an error a person can act on.
 pub fn parse_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, String> {
-    let deserializer = &mut serde_json::Deserializer::from_str(text);
-    serde_path_to_error::deserialize(deserializer).map_err(|err| {
-        let path = err.path().to_string();
-        if path == "." {
-            err.into_inner().to_string()
-        } else {
-            format!("{path}: {}", err.into_inner())
-        }
-    })
+    crate::json_path::parse(text).map_err(|mistake| mistake.to_string())
 }

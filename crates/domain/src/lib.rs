@@ -13,6 +13,7 @@ pub mod csv;
 pub mod draft;
 pub mod fields;
 pub mod history;
+pub mod json_path;
 pub mod preferences;
 pub mod profile;
 pub mod text;

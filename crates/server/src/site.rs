@@ -4,10 +4,17 @@
 //! Rather than allow inline scripts, we hash the exact inline scripts of the index.html we
 //! serve and allow only those (`'sha256-…'`), so the policy needs neither `'unsafe-inline'`
 //! nor `'unsafe-eval'`; wasm compilation needs only `'wasm-unsafe-eval'`.
+//!
+//! Bytes on the wire: the build leaves a `.br` and a `.gz` beside each file
+//! (scripts/postbuild/precompress.sh), sent as they are to a browser that accepts them. Files
+//! whose names carry a content hash (Trunk's and the route modules') never change under that
+//! name, so browsers may keep them a year without asking again; index.html, config.json and
+//! anything else unhashed are revalidated every time.
 
 use axum::Router;
-use axum::http::{HeaderValue, header};
-use axum::middleware;
+use axum::extract::Request;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
 use axum::response::Response;
 use base64::Engine;
 use sha2::{Digest, Sha256};
@@ -26,9 +33,17 @@ pub fn service(dist: &Path) -> std::io::Result<Router> {
     };
     // Fail at start-up, not on the first request, when there is no portal to serve.
     policy.current()?;
-    let files = ServeDir::new(dist).fallback(ServeFile::new(index));
+    let files = ServeDir::new(dist)
+        .precompressed_br()
+        .precompressed_gzip()
+        .fallback(
+            ServeFile::new(index)
+                .precompressed_br()
+                .precompressed_gzip(),
+        );
     Ok(Router::new()
         .fallback_service(files)
+        .layer(middleware::from_fn(cache_hashed_forever))
         .layer(middleware::map_response(move |mut response: Response| {
             let policy = policy.clone();
             async move {
@@ -56,6 +71,47 @@ pub fn service(dist: &Path) -> std::io::Result<Router> {
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-cache"),
         )))
+}
+
+/// `immutable` for a file found under a content-hashed name; the layer below adds `no-cache`
+/// to everything else. A hashed name that is missing gets index.html (the deep-link
+/// fallback), which must not be kept, hence the check on the type.
+async fn cache_hashed_forever(request: Request, next: Next) -> Response {
+    let hashed = is_content_hashed(request.uri().path());
+    let mut response = next.run(request).await;
+    let html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|t| t.as_bytes().starts_with(b"text/html"));
+    if response.status() == StatusCode::OK {
+        response
+            .headers_mut()
+            .insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+        if hashed && !html {
+            response.headers_mut().insert(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=31536000, immutable"),
+            );
+        }
+    }
+    response
+}
+
+/// Whether a file name ends in a content hash: Trunk's `rapport-<hex>.js`,
+/// `rapport-<hex>_bg.wasm`, `main-<hex>.css`, and the route modules' `split_audit-<hex>.wasm`
+/// (8 to 16 hex digits: Trunk prints a 64-bit hash without leading zeros).
+fn is_content_hashed(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or_default();
+    let Some((stem, _extension)) = name.rsplit_once('.') else {
+        return false;
+    };
+    let stem = stem.strip_suffix("_bg").unwrap_or(stem);
+    stem.rsplit_once('-').is_some_and(|(_, hash)| {
+        (8..=16).contains(&hash.len())
+            && hash
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    })
 }
 
 /// The policy for the index.html on disk, recomputed when a rebuild replaces it.
@@ -121,11 +177,40 @@ mod tests {
         let bodies: Vec<_> = inline_scripts(html).collect();
         assert_eq!(bodies, vec!["go()"]);
         let csp = content_security_policy(html);
-        // echo -n 'go()' | openssl dgst -sha256 -binary | base64
-        assert!(csp.contains("'sha256-"), "{csp}");
+        // printf 'go()' | openssl dgst -sha256 -binary | base64
+        assert!(
+            csp.contains(" 'sha256-5KYv+PUboo5h+0+YAtGRPbwv5d/QxzHslP4YGnUaxRw=';"),
+            "{csp}"
+        );
         assert!(
             !csp.contains("unsafe-inline") && !csp.contains("'unsafe-eval'"),
             "{csp}"
         );
+    }
+
+    #[test]
+    fn only_content_hashed_names_are_cached_forever() {
+        for hashed in [
+            "/rapport-2f9c0e1ab34d5e6f.js",
+            "/rapport-2f9c0e1ab34d5e6f_bg.wasm",
+            "/main-9a8b7c6d.css",
+            "/split_audit-0123456789abcdef.wasm",
+            "/__wasm_split-0123456789abcdef.js",
+        ] {
+            assert!(is_content_hashed(hashed), "{hashed}");
+        }
+        for plain in [
+            "/",
+            "/index.html",
+            "/config.json",
+            "/favicon.svg",
+            "/rapport.js",
+            "/profile",
+            "/split-audit.wasm",
+            "/rapport-2F9C0E1AB34D5E6F.js",
+            "/rapport-2f9c0e1ab34d5e6f0.js",
+        ] {
+            assert!(!is_content_hashed(plain), "{plain}");
+        }
     }
 }

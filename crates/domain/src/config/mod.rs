@@ -281,15 +281,12 @@ impl PortalConfig {
     ///
     /// `supported_languages` are the languages the portal was built with.
     pub fn from_json(json: &str, supported_languages: &[&str]) -> Result<Self, Vec<ConfigProblem>> {
-        let deserializer = &mut serde_json::Deserializer::from_str(json);
-        let config: PortalConfig =
-            serde_path_to_error::deserialize(deserializer).map_err(|err| {
-                let path = err.path().to_string();
-                vec![ConfigProblem {
-                    path: if path == "." { String::new() } else { path },
-                    issue: ConfigIssue::Shape(err.into_inner().to_string()),
-                }]
-            })?;
+        let config: PortalConfig = crate::json_path::parse(json).map_err(|mistake| {
+            vec![ConfigProblem {
+                path: mistake.path,
+                issue: ConfigIssue::Shape(mistake.message),
+            }]
+        })?;
         let problems = config.problems(supported_languages);
         if problems.is_empty() {
             Ok(config)

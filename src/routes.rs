@@ -1,0 +1,104 @@
+//! The sections as lazy routes: each page's code is its own wasm module, fetched when the
+//! section is first shown, so the sign-in screen and the landing page load only what they
+//! need. scripts/postbuild/split-wasm.sh cuts the modules out after Trunk's build.
+//!
+//! Each split point is `fallible`: when a module cannot be fetched (lost connection, a
+//! deployment replaced it) the customer reads why, in their language, instead of the wasm
+//! aborting and leaving a blank page. A failed load is not remembered, so coming back to the
+//! section (or "Try again") fetches it afresh. Leptos' own `#[lazy_route]` panics instead.
+
+use crate::i18n::*;
+use crate::pages::{
+    audit::AuditPage, history::HistoryPage, preferences::PreferencesPage, privacy::PrivacyPage,
+    profile::ProfilePage,
+};
+use crate::session::Session;
+use leptos::prelude::*;
+use leptos::wasm_split::{SplitLoaderError, wasm_split};
+use leptos_router::LazyRoute;
+use rapport_domain::api::Role;
+
+/// A section's module could not be fetched.
+#[derive(Debug)]
+pub struct ModuleUnavailable;
+
+impl From<SplitLoaderError> for ModuleUnavailable {
+    fn from(_: SplitLoaderError) -> Self {
+        Self
+    }
+}
+
+/// Declares a split point returning a page's view, and the route that awaits it.
+macro_rules! lazy_section {
+    ($route:ident, $module:ident, $loader:ident, $page:ident) => {
+        #[wasm_split($module, wasm_split_path = ::leptos::wasm_split, fallible)]
+        fn $loader() -> Result<AnyView, ModuleUnavailable> {
+            Ok(view! { <$page /> }.into_any())
+        }
+
+        #[doc = concat!("The route showing [`", stringify!($page), "`] from its own module.")]
+        pub struct $route;
+
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                Self
+            }
+
+            async fn view(_: Self) -> AnyView {
+                $loader().await.unwrap_or_else(|_| unavailable())
+            }
+        }
+    };
+}
+
+lazy_section!(ProfileRoute, profile, profile_view, ProfilePage);
+lazy_section!(
+    PreferencesRoute,
+    preferences,
+    preferences_view,
+    PreferencesPage
+);
+lazy_section!(PrivacyRoute, privacy, privacy_view, PrivacyPage);
+lazy_section!(HistoryRoute, history, history_view, HistoryPage);
+lazy_section!(AuditRoute, audit, audit_view, AuditPage);
+
+/// `/`: the audit view for privacy officers, the profile for customers.
+pub struct LandingRoute {
+    officer: bool,
+}
+
+impl LazyRoute for LandingRoute {
+    fn data() -> Self {
+        let officer = use_context::<Session>()
+            .is_some_and(|session| session.role.get_untracked() == Role::PrivacyOfficer);
+        Self { officer }
+    }
+
+    async fn view(this: Self) -> AnyView {
+        if this.officer {
+            AuditRoute::view(AuditRoute).await
+        } else {
+            ProfileRoute::view(ProfileRoute).await
+        }
+    }
+}
+
+/// What shows when a section's module could not be fetched: why, and a way to try again.
+fn unavailable() -> AnyView {
+    view! { <SectionUnavailable /> }.into_any()
+}
+
+#[component]
+fn SectionUnavailable() -> impl IntoView {
+    let i18n = use_i18n();
+    let retry = |_| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.location().reload();
+        }
+    };
+    view! {
+        <h1>{t!(i18n, route.unavailable_title)}</h1>
+        <p role="alert">{t!(i18n, route.unavailable)}</p>
+        <p><button type="button" on:click=retry>{t!(i18n, route.retry)}</button></p>
+    }
+}
