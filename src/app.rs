@@ -23,14 +23,13 @@ use std::sync::Arc;
 
 /// The whole portal, or the list of configuration mistakes when it cannot start.
 #[component]
-pub fn App(
-    loaded: Result<PortalConfig, ConfigFailure>,
-    host: web_sys::HtmlElement,
-) -> impl IntoView {
+pub fn App(loaded: Result<PortalConfig, ConfigFailure>) -> impl IntoView {
+    // An embedded portal leaves the host page's <html lang> alone (it sets its own element's).
+    let owns_page = crate::embed::owns_page();
     view! {
-        <I18nContextProvider>
+        <I18nContextProvider set_lang_attr_on_html=owns_page set_dir_attr_on_html=owns_page>
             {match loaded {
-                Ok(config) => view! { <Portal config=config host=host /> }.into_any(),
+                Ok(config) => view! { <Portal config=config /> }.into_any(),
                 Err(failure) => view! { <ConfigProblems failure=failure /> }.into_any(),
             }}
         </I18nContextProvider>
@@ -38,10 +37,9 @@ pub fn App(
 }
 
 #[component]
-fn Portal(config: PortalConfig, host: web_sys::HtmlElement) -> impl IntoView {
+fn Portal(config: PortalConfig) -> impl IntoView {
     let i18n = use_i18n();
     start_in_language(i18n, &config);
-    apply_theme(&host, &config);
 
     let backend = Backend(Arc::new(HttpBackend::new(&config.backend.base_url)));
     let session = Session {
@@ -55,8 +53,12 @@ fn Portal(config: PortalConfig, host: web_sys::HtmlElement) -> impl IntoView {
     provide_context(unsaved);
     warn_before_unload(unsaved);
     confirm_leaving(unsaved, i18n);
+    crate::embed::connect(&backend, session, i18n, &config);
 
     Effect::new(move || {
+        if !crate::embed::owns_page() {
+            return;
+        }
         if let Some(document) = web_sys::window().and_then(|w| w.document()) {
             document.set_title(t_string!(i18n, app.title));
         }
@@ -75,6 +77,7 @@ fn Portal(config: PortalConfig, host: web_sys::HtmlElement) -> impl IntoView {
 
     view! {
         <Router base=config.router_base().to_owned()>
+            <crate::embed::RouteEvents />
             <a
                 class="skip-link"
                 href="#main"
@@ -155,9 +158,13 @@ fn confirm_leaving(unsaved: UnsavedChanges, i18n: I18nContext<Locale>) {
         return;
     };
     let listener = Closure::<dyn Fn(web_sys::MouseEvent)>::new(move |ev: web_sys::MouseEvent| {
+        // The first target on the event's path: inside the portal's shadow root, `target`
+        // at the window is the <rapport-portal> element itself.
         let on_link = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .composed_path()
+            .get(0)
+            .dyn_into::<web_sys::Element>()
+            .ok()
             .and_then(|e| e.closest("a[href]").ok().flatten())
             .is_some_and(|a| !a.get_attribute("href").unwrap_or_default().starts_with('#'));
         if !on_link || !unsaved.0.get_untracked() {
@@ -194,16 +201,6 @@ fn start_in_language(i18n: I18nContext<Locale>, config: &PortalConfig) {
         // The provider's first effect sets the browser's language; ours is created after it,
         // so it runs after it, still before the first paint.
         Effect::new(move |_| i18n.set_locale(locale));
-    }
-}
-
-/// Theme values become CSS custom properties on the host element, set through the CSSOM
-/// (allowed by a CSP without `'unsafe-inline'`); the configuration check has already refused
-/// values that could escape their property.
-fn apply_theme(host: &web_sys::HtmlElement, config: &PortalConfig) {
-    let style = host.style();
-    for (key, value) in &config.theme {
-        let _ = style.set_property(&format!("--rapport-{key}"), value);
     }
 }
 

@@ -4,9 +4,11 @@
 //! built portal beside it. Code tour: [`settings`] (flags), [`store`] (all SQL), [`auth`]
 //! (passwords, session tokens and the extractor that finds "me"), [`http`] (one module per
 //! feature, each with its own router), [`error`] (the one error type and its JSON shape),
-//! [`site`] (static files under a strict Content-Security-Policy).
+//! [`site`] (static files under a strict Content-Security-Policy), [`cors`] (host pages on
+//! other origins that embed the portal).
 
 pub mod auth;
+pub mod cors;
 pub mod error;
 pub mod http;
 pub mod settings;
@@ -73,6 +75,7 @@ pub async fn run(settings: Settings) -> Result<(), Box<dyn std::error::Error>> {
         );
     }
     let app = app(AppState { store, config }, dist)?;
+    let app = cors::apply(app, &settings.allow_origins)?;
     let listener = tokio::net::TcpListener::bind(settings.addr).await?;
     tracing::info!("Rapport listening on http://{}", listener.local_addr()?);
     axum::serve(listener, app)

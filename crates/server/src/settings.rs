@@ -31,6 +31,14 @@ pub struct Settings {
     /// by default the one served with the portal (`<dist>/config.json`), else `public/config.json`.
     #[arg(long, env = "RAPPORT_CONFIG")]
     pub config: Option<PathBuf>,
+    /// Host pages allowed to embed the portal from other origins (`https://shop.example`),
+    /// repeatable or comma-separated; none by default (see `cors`).
+    #[arg(
+        long = "allow-origin",
+        env = "RAPPORT_ALLOW_ORIGINS",
+        value_delimiter = ','
+    )]
+    pub allow_origins: Vec<String>,
     /// Seed the demo customer when the database has no customers.
     #[arg(long, env = "RAPPORT_DEMO_DATA", default_value_t = true, action = clap::ArgAction::Set)]
     pub demo_data: bool,

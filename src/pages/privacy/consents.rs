@@ -100,6 +100,7 @@ fn PurposeCard(
         Some(Ok(entry)) => {
             ledger.update(|all| all.push(entry.clone()));
             receipt.set(Some(entry));
+            crate::embed::saved("consent");
         }
         Some(Err(BackendError::SignedOut)) => session.expired(),
         _ => {}
