@@ -104,20 +104,20 @@ fn Portal(config: PortalConfig) -> impl IntoView {
                         when=move || session.role.get() == Role::PrivacyOfficer
                         fallback=move || view! {
                             <ul>
-                                <li><A href="/profile">{t!(i18n, nav.profile)}</A></li>
-                                <li><A href="/preferences">{t!(i18n, nav.preferences)}</A></li>
-                                <li><A href="/privacy">{t!(i18n, nav.privacy)}</A></li>
-                                <li><A href="/history">{t!(i18n, nav.history)}</A></li>
+                                <li><A href=crate::embed::href("/profile")>{t!(i18n, nav.profile)}</A></li>
+                                <li><A href=crate::embed::href("/preferences")>{t!(i18n, nav.preferences)}</A></li>
+                                <li><A href=crate::embed::href("/privacy")>{t!(i18n, nav.privacy)}</A></li>
+                                <li><A href=crate::embed::href("/history")>{t!(i18n, nav.history)}</A></li>
                             </ul>
                         }
                     >
                         <ul>
-                            <li><A href="/audit">{t!(i18n, nav.audit)}</A></li>
+                            <li><A href=crate::embed::href("/audit")>{t!(i18n, nav.audit)}</A></li>
                         </ul>
                     </Show>
                 </nav>
             </Show>
-            <main id="main" tabindex="-1">
+            <crate::embed::MainArea>
                 <Show when=move || session.signed_in.get() fallback=|| view! { <SignInPage /> }>
                     <Routes fallback=|| view! { <NotFound /> }>
                         <Route path=path!("/") view=move || {
@@ -134,7 +134,7 @@ fn Portal(config: PortalConfig) -> impl IntoView {
                         <Route path=path!("/history") view=HistoryPage />
                     </Routes>
                 </Show>
-            </main>
+            </crate::embed::MainArea>
         </Router>
     }
 }
@@ -242,7 +242,7 @@ fn NotFound() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <h1>{t!(i18n, app.not_found)}</h1>
-        <p><A href="/profile">{t!(i18n, app.back_to_profile)}</A></p>
+        <p><A href=crate::embed::href("/profile")>{t!(i18n, app.back_to_profile)}</A></p>
     }
 }
 

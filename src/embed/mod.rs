@@ -19,4 +19,4 @@ pub mod events;
 pub mod mount;
 
 pub use events::{RouteEvents, saved};
-pub use mount::{Embedding, connect, define, owns_page};
+pub use mount::{Embedding, MainArea, connect, define, href, owns_page};

@@ -197,6 +197,29 @@ fn below_base(base: &str, path: &str) -> String {
     }
 }
 
+/// A link target inside the portal, `/preferences`, as a path below its base path
+/// (`/account/preferences`). The router leaves absolute paths as they are, so links that
+/// must stay within an embedded portal's base are written through this.
+#[must_use]
+pub fn href(to: &str) -> String {
+    match use_context::<Embedding>() {
+        Some(embedding) => format!("{}{}", embedding.base.trim_end_matches('/'), to),
+        None => to.to_owned(),
+    }
+}
+
+/// The portal's main area: `<main>` on its own page; inside a host page, which has its own
+/// `<main>` and landmarks, a plain element (a second main, or one nested in the host's
+/// landmarks, would confuse screen readers). Either way it is `#main`, the skip link's target.
+#[component]
+pub fn MainArea(children: Children) -> impl IntoView {
+    if owns_page() {
+        view! { <main id="main" tabindex="-1">{children()}</main> }.into_any()
+    } else {
+        view! { <div id="main" class="main" tabindex="-1">{children()}</div> }.into_any()
+    }
+}
+
 /// Whether the portal is the whole page (the standalone index.html), so it may set the
 /// document's title and language; an embedded portal leaves the host's alone.
 #[must_use]

@@ -23,6 +23,6 @@ for (const type of ['rapport-ready', 'rapport-saved', 'rapport-signed-out', 'rap
 }
 
 // A session the host signed in itself (the tests put one here before the page loads).
-if (window.rapportHandOff) {
+if (window.rapportHandOff && portal.isConnected) {
   customElements.whenDefined('rapport-portal').then(() => portal.signIn(window.rapportHandOff));
 }
