@@ -237,3 +237,17 @@ test('theme: auto follows the reader\'s setting, the attribute forces one, host 
   await expect(page.locator('html')).toHaveAttribute('lang', 'en');
   await context.close();
 });
+
+test('moving the element within the page keeps the portal as it is', async ({ page, request }) => {
+  await openSignedIn(page, request, 'plain');
+  // A host framework re-parenting the element: removed and inserted in the same task.
+  await page.locator('rapport-portal').evaluate((el) => {
+    const footer = document.querySelector('footer')!;
+    footer.before(el);
+  });
+  await expect(page.getByRole('heading', { name: 'Your profile' })).toHaveCount(1);
+  expect(await hostEvents(page, 'rapport-ready')).toHaveLength(1);
+  await page.getByRole('link', { name: 'History', exact: true }).click();
+  await expect(page.getByRole('heading', { name: 'Your history', exact: true })).toBeVisible();
+  await expect(page).toHaveURL(`${HOST_ORIGIN}/plain/history`);
+});
