@@ -22,14 +22,13 @@ use std::sync::Arc;
 
 /// The whole portal, or the list of configuration mistakes when it cannot start.
 #[component]
-pub fn App(
-    loaded: Result<PortalConfig, ConfigFailure>,
-    host: web_sys::HtmlElement,
-) -> impl IntoView {
+pub fn App(loaded: Result<PortalConfig, ConfigFailure>) -> impl IntoView {
+    // An embedded portal leaves the host page's <html lang> alone (it sets its own element's).
+    let owns_page = crate::embed::owns_page();
     view! {
-        <I18nContextProvider>
+        <I18nContextProvider set_lang_attr_on_html=owns_page set_dir_attr_on_html=owns_page>
             {match loaded {
-                Ok(config) => view! { <Portal config=config host=host /> }.into_any(),
+                Ok(config) => view! { <Portal config=config /> }.into_any(),
                 Err(failure) => view! { <ConfigProblems failure=failure /> }.into_any(),
             }}
         </I18nContextProvider>
@@ -37,10 +36,9 @@ pub fn App(
 }
 
 #[component]
-fn Portal(config: PortalConfig, host: web_sys::HtmlElement) -> impl IntoView {
+fn Portal(config: PortalConfig) -> impl IntoView {
     let i18n = use_i18n();
     start_in_language(i18n, &config);
-    apply_theme(&host, &config);
 
     let backend = Backend(Arc::new(HttpBackend::new(&config.backend.base_url)));
     let session = Session {
@@ -54,8 +52,12 @@ fn Portal(config: PortalConfig, host: web_sys::HtmlElement) -> impl IntoView {
     provide_context(unsaved);
     warn_before_unload(unsaved);
     confirm_leaving(unsaved, i18n);
+    crate::embed::connect(&backend, session, i18n, &config);
 
     Effect::new(move || {
+        if !crate::embed::owns_page() {
+            return;
+        }
         if let Some(document) = web_sys::window().and_then(|w| w.document()) {
             document.set_title(t_string!(i18n, app.title));
         }
@@ -74,16 +76,19 @@ fn Portal(config: PortalConfig, host: web_sys::HtmlElement) -> impl IntoView {
 
     view! {
         <Router base=config.router_base().to_owned()>
-            <a
-                class="skip-link"
-                href="#main"
-                on:click=|ev| {
-                    // The router would treat the fragment as a navigation; move focus instead.
-                    ev.prevent_default();
-                    crate::dom::focus("main");
-                }
-            >{t!(i18n, app.skip_to_content)}</a>
+            <crate::embed::RouteEvents />
             <header class="masthead">
+                // In the banner: every piece of the page belongs to a landmark, and axe cannot
+                // recognise a skip link whose target is inside a shadow root.
+                <a
+                    class="skip-link"
+                    href="#main"
+                    on:click=|ev| {
+                        // The router would treat the fragment as a navigation; move focus instead.
+                        ev.prevent_default();
+                        crate::dom::focus("main");
+                    }
+                >{t!(i18n, app.skip_to_content)}</a>
                 <p class="brand">{t!(i18n, app.title)}</p>
                 <div class="masthead-tools">
                     <LanguageSwitch languages=config.languages.clone() />
@@ -100,20 +105,20 @@ fn Portal(config: PortalConfig, host: web_sys::HtmlElement) -> impl IntoView {
                         when=move || session.role.get() == Role::PrivacyOfficer
                         fallback=move || view! {
                             <ul>
-                                <li><A href="/profile">{t!(i18n, nav.profile)}</A></li>
-                                <li><A href="/preferences">{t!(i18n, nav.preferences)}</A></li>
-                                <li><A href="/privacy">{t!(i18n, nav.privacy)}</A></li>
-                                <li><A href="/history">{t!(i18n, nav.history)}</A></li>
+                                <li><A href=crate::embed::href("/profile")>{t!(i18n, nav.profile)}</A></li>
+                                <li><A href=crate::embed::href("/preferences")>{t!(i18n, nav.preferences)}</A></li>
+                                <li><A href=crate::embed::href("/privacy")>{t!(i18n, nav.privacy)}</A></li>
+                                <li><A href=crate::embed::href("/history")>{t!(i18n, nav.history)}</A></li>
                             </ul>
                         }
                     >
                         <ul>
-                            <li><A href="/audit">{t!(i18n, nav.audit)}</A></li>
+                            <li><A href=crate::embed::href("/audit")>{t!(i18n, nav.audit)}</A></li>
                         </ul>
                     </Show>
                 </nav>
             </Show>
-            <main id="main" tabindex="-1">
+            <crate::embed::MainArea>
                 <Show when=move || session.signed_in.get() fallback=|| view! { <SignInPage /> }>
                     <Routes fallback=|| view! { <NotFound /> }>
                         // Each section is its own wasm module (crate::routes).
@@ -125,7 +130,7 @@ fn Portal(config: PortalConfig, host: web_sys::HtmlElement) -> impl IntoView {
                         <Route path=path!("/history") view={Lazy::<HistoryRoute>::new()} />
                     </Routes>
                 </Show>
-            </main>
+            </crate::embed::MainArea>
         </Router>
     }
 }
@@ -149,9 +154,13 @@ fn confirm_leaving(unsaved: UnsavedChanges, i18n: I18nContext<Locale>) {
         return;
     };
     let listener = Closure::<dyn Fn(web_sys::MouseEvent)>::new(move |ev: web_sys::MouseEvent| {
+        // The first target on the event's path: inside the portal's shadow root, `target`
+        // at the window is the <rapport-portal> element itself.
         let on_link = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .composed_path()
+            .get(0)
+            .dyn_into::<web_sys::Element>()
+            .ok()
             .and_then(|e| e.closest("a[href]").ok().flatten())
             .is_some_and(|a| !a.get_attribute("href").unwrap_or_default().starts_with('#'));
         if !on_link || !unsaved.0.get_untracked() {
@@ -188,16 +197,6 @@ fn start_in_language(i18n: I18nContext<Locale>, config: &PortalConfig) {
         // The provider's first effect sets the browser's language; ours is created after it,
         // so it runs after it, still before the first paint.
         Effect::new(move |_| i18n.set_locale(locale));
-    }
-}
-
-/// Theme values become CSS custom properties on the host element, set through the CSSOM
-/// (allowed by a CSP without `'unsafe-inline'`); the configuration check has already refused
-/// values that could escape their property.
-fn apply_theme(host: &web_sys::HtmlElement, config: &PortalConfig) {
-    let style = host.style();
-    for (key, value) in &config.theme {
-        let _ = style.set_property(&format!("--rapport-{key}"), value);
     }
 }
 
@@ -239,7 +238,7 @@ fn NotFound() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <h1>{t!(i18n, app.not_found)}</h1>
-        <p><A href="/profile">{t!(i18n, app.back_to_profile)}</A></p>
+        <p><A href=crate::embed::href("/profile")>{t!(i18n, app.back_to_profile)}</A></p>
     }
 }
 

@@ -1,14 +1,52 @@
 //! Small browser helpers shared by components.
 
+use std::cell::RefCell;
 use wasm_bindgen::JsCast;
+
+thread_local! {
+    /// The shadow roots portals are mounted in: `document.getElementById` does not see
+    /// inside them, so lookups by id go through [`by_id`].
+    static ROOTS: RefCell<Vec<web_sys::ShadowRoot>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Makes the elements in `root` findable by [`by_id`] and [`query`].
+pub fn remember_root(root: &web_sys::ShadowRoot) {
+    ROOTS.with_borrow_mut(|roots| roots.push(root.clone()));
+}
+
+/// Undoes [`remember_root`] when a portal unmounts.
+pub fn forget_root(root: &web_sys::ShadowRoot) {
+    ROOTS.with_borrow_mut(|roots| roots.retain(|r| r != root));
+}
+
+/// The element with this id, in a portal's shadow root or else in the document.
+#[must_use]
+pub fn by_id(id: &str) -> Option<web_sys::Element> {
+    ROOTS
+        .with_borrow(|roots| roots.iter().find_map(|r| r.get_element_by_id(id)))
+        .or_else(|| web_sys::window()?.document()?.get_element_by_id(id))
+}
+
+/// The first element matching `selector`, in a portal's shadow root or else in the document.
+#[must_use]
+pub fn query(selector: &str) -> Option<web_sys::Element> {
+    ROOTS
+        .with_borrow(|roots| {
+            roots
+                .iter()
+                .find_map(|r| r.query_selector(selector).ok().flatten())
+        })
+        .or_else(|| {
+            web_sys::window()?
+                .document()?
+                .query_selector(selector)
+                .ok()?
+        })
+}
 
 /// Moves keyboard focus to the element with this id, if there is one.
 pub fn focus(id: &str) {
-    if let Some(element) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id(id))
-        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-    {
+    if let Some(element) = by_id(id).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
         let _ = element.focus();
     }
 }

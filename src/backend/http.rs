@@ -86,6 +86,17 @@ impl CustomerBackend for HttpBackend {
         })
     }
 
+    fn adopt_session(&self, token: String, subject: Option<String>, role: Role) {
+        if let Some(storage) = local_storage() {
+            let _ = match &subject {
+                Some(subject) => storage.set_item(SUBJECT_KEY, subject),
+                None => storage.remove_item(SUBJECT_KEY),
+            };
+            let _ = storage.set_item(ROLE_KEY, role.as_str());
+        }
+        self.set_token(Some(token));
+    }
+
     fn sign_out(&self) -> BackendFuture<'_, ()> {
         Box::pin(async move {
             let request = self.authorized(Request::delete(&self.url("/session")));

@@ -23,6 +23,9 @@ pub type BackendFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, BackendErr
 pub trait CustomerBackend {
     /// Signs in with e-mail and password; afterwards calls act as that customer.
     fn sign_in(&self, email: String, password: String) -> BackendFuture<'_, ()>;
+    /// Takes over a session the host page signed in itself (`element.signIn`), with the
+    /// account's subject (for keying drafts; drafts are not kept without it) and role.
+    fn adopt_session(&self, token: String, subject: Option<String>, role: Role);
     /// Ends the session on the server and forgets it here.
     fn sign_out(&self) -> BackendFuture<'_, ()>;
     /// Whether calls currently carry a session.

@@ -153,6 +153,9 @@ where
             let Some(outcome) = editor.save.value().get() else {
                 return;
             };
+            if matches!(outcome, Ok(Saved::Stored(_))) {
+                crate::embed::saved(key);
+            }
             editor.settle(outcome, session);
         });
         editor.announce_unsaved();

@@ -143,7 +143,7 @@ test('scrolling loads the whole history while the DOM holds at most 200 rows', a
 test('"Load more" works from the keyboard', async ({ page, customer }) => {
   await openHistory(page, customer);
   const more = page.getByRole('button', { name: 'Load more' });
-  for (let i = 0; i < 40 && !(await more.evaluate((el) => el === document.activeElement)); i++) {
+  for (let i = 0; i < 40 && !(await more.evaluate((el) => el === (el.getRootNode() as Document | ShadowRoot).activeElement)); i++) {
     await page.keyboard.press('Tab');
   }
   await expect(more).toBeFocused();

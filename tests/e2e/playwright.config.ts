@@ -3,8 +3,9 @@
 import { defineConfig } from '@playwright/test';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { HOST_ORIGIN, HOST_PORT, PORTAL_PORT } from './hosts/ports';
 
-const port = Number(process.env.RAPPORT_E2E_PORT ?? 18765);
+const port = PORTAL_PORT;
 const root = path.resolve(__dirname, '..', '..');
 const server = process.env.RAPPORT_SERVER_BIN ?? path.join(root, 'target', 'release', 'rapport-server');
 // Named once, in the runner's process: workers inherit it, and add their accounts to it.
@@ -39,12 +40,25 @@ export default defineConfig({
       ],
     },
   },
-  webServer: {
-    command: `rm -f "${db}"* && "${server}" --addr 127.0.0.1:${port} --db "${db}" --dist "${path.join(root, 'dist')}" --ledger-key "${db}.key" --demo-data ${harnessLimits}`,
-    url: `http://127.0.0.1:${port}/config.json`,
-    reuseExistingServer: false,
-    timeout: 30_000,
-    stdout: 'ignore',
-    stderr: 'pipe',
-  },
+  webServer: [
+    {
+      // --allow-origin: the host pages below embed the portal from their own origin.
+      command: `rm -f "${db}"* && "${server}" --addr 127.0.0.1:${port} --db "${db}" --dist "${path.join(root, 'dist')}" --ledger-key "${db}.key" --demo-data ${harnessLimits} --allow-origin ${HOST_ORIGIN}`,
+      url: `http://127.0.0.1:${port}/config.json`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+    {
+      // The business's site on a second origin: hosts/*.html embedding the portal (embed.spec.ts).
+      command: `node "${path.join(__dirname, 'hosts', 'serve.mjs')}"`,
+      url: `${HOST_ORIGIN}/health`,
+      env: { RAPPORT_E2E_PORT: String(port), RAPPORT_E2E_HOST_PORT: String(HOST_PORT) },
+      reuseExistingServer: false,
+      timeout: 10_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+  ],
 });

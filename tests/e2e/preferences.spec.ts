@@ -123,7 +123,7 @@ test('every control is reachable and operable by keyboard alone', async ({ page,
   await page.getByRole('link', { name: 'Preferences' }).focus();
   // Tab forward until the first interest checkbox has focus, then operate it with Space.
   const golf = interests(page).getByLabel('Golf');
-  for (let i = 0; i < 60 && !(await golf.evaluate((el) => el === document.activeElement)); i++) {
+  for (let i = 0; i < 60 && !(await golf.evaluate((el) => el === (el.getRootNode() as Document | ShadowRoot).activeElement)); i++) {
     await page.keyboard.press('Tab');
   }
   await expect(golf).toBeFocused();
@@ -131,7 +131,7 @@ test('every control is reachable and operable by keyboard alone', async ({ page,
   await expect(golf).toBeChecked();
 
   const cell = page.getByRole('checkbox', { name: 'Your orders and deliveries by In the app' });
-  for (let i = 0; i < 120 && !(await cell.evaluate((el) => el === document.activeElement)); i++) {
+  for (let i = 0; i < 120 && !(await cell.evaluate((el) => el === (el.getRootNode() as Document | ShadowRoot).activeElement)); i++) {
     await page.keyboard.press('Tab');
   }
   await expect(cell).toBeFocused();
@@ -139,7 +139,7 @@ test('every control is reachable and operable by keyboard alone', async ({ page,
   await expect(cell).toBeChecked();
 
   const save = page.getByRole('button', { name: 'Save changes' });
-  for (let i = 0; i < 10 && !(await save.evaluate((el) => el === document.activeElement)); i++) {
+  for (let i = 0; i < 10 && !(await save.evaluate((el) => el === (el.getRootNode() as Document | ShadowRoot).activeElement)); i++) {
     await page.keyboard.press('Tab');
   }
   await expect(save).toBeFocused();

@@ -185,7 +185,7 @@ test('everything is reachable by keyboard: skip link, navigation, form, save', a
   await page.keyboard.press('Enter');
   /** Tabs forward (each "Why we ask" is a stop of its own) until `target` has focus. */
   const tabTo = async (target: ReturnType<Page['locator']>, most = 6) => {
-    for (let i = 0; i < most && !(await target.evaluate((el) => el === document.activeElement)); i++) {
+    for (let i = 0; i < most && !(await target.evaluate((el) => el === (el.getRootNode() as Document | ShadowRoot).activeElement)); i++) {
       await page.keyboard.press('Tab');
     }
     await expect(target).toBeFocused();

@@ -6,10 +6,12 @@
 //! feature, each with its own router), [`error`] (the one error type and its JSON shape),
 //! [`site`] (static files under a strict Content-Security-Policy), [`limits`] (rate limits,
 //! bounded password hashing, request limits) and [`serve`] (connections: cap and timeouts),
-//! [`accounts`] (the `add-account` command).
+//! [`accounts`] (the `add-account` command),
+//! [`cors`] (host pages on other origins that embed the portal).
 
 pub mod accounts;
 pub mod auth;
+pub mod cors;
 pub mod error;
 pub mod http;
 pub mod ledger_cli;
@@ -170,6 +172,7 @@ pub async fn run(settings: Settings) -> Result<(), Box<dyn std::error::Error>> {
         settings.limits.prune_every(),
     ));
     let app = app(state, dist)?;
+    let app = cors::apply(app, &settings.allow_origins)?;
     let listener = tokio::net::TcpListener::bind(settings.addr).await?;
     tracing::info!("Rapport listening on http://{}", listener.local_addr()?);
     serve::serve(listener, app, &limits, async {

@@ -43,6 +43,14 @@ pub struct Settings {
         global = true
     )]
     pub ledger_key: PathBuf,
+    /// Host pages allowed to embed the portal from other origins (`https://shop.example`),
+    /// repeatable or comma-separated; none by default (see `cors`).
+    #[arg(
+        long = "allow-origin",
+        env = "RAPPORT_ALLOW_ORIGINS",
+        value_delimiter = ','
+    )]
+    pub allow_origins: Vec<String>,
     /// Seed the demo customer (demo@rapport.example, password "demo") and the demo privacy
     /// officer (officer@rapport.example, password "officer") when the database has no
     /// accounts. Off unless asked for (`make run` asks): a real deployment creates its

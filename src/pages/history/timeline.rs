@@ -130,13 +130,10 @@ impl Timeline {
     fn show(self, lo: usize, hi: usize) {
         let (old_lo, old_hi) = self.window.get_untracked();
         let (lo, hi) = bounded((old_lo, old_hi), (lo, hi));
-        let document = web_sys::window().and_then(|w| w.document());
         self.heights.update_value(|heights| {
             for i in (old_lo..old_hi).filter(|i| *i < lo || *i >= hi) {
-                let height = document
-                    .as_ref()
-                    .and_then(|d| d.get_element_by_id(&page_id(i)))
-                    .map(|e| e.get_bounding_client_rect().height());
+                let height =
+                    crate::dom::by_id(&page_id(i)).map(|e| e.get_bounding_client_rect().height());
                 if let (Some(height), Some(slot)) = (height, heights.get_mut(i)) {
                     *slot = height;
                 }

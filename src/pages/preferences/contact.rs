@@ -88,7 +88,7 @@ pub fn ContactControls(
                 view! {
                     <span class="consent-note">
                         {t!(i18n, preferences.needs_consent, purpose = title)} " "
-                        <A href="/privacy">{t!(i18n, preferences.see_privacy)}</A>
+                        <A href=crate::embed::href("/privacy")>{t!(i18n, preferences.see_privacy)}</A>
                     </span>
                 }
             });

@@ -111,9 +111,5 @@ pub fn PreferencesForm(initial: Versioned<Preferences>) -> impl IntoView {
 
 /// The id of the first control marked invalid on the page, to move focus there.
 fn document_first_invalid() -> Option<String> {
-    web_sys::window()?
-        .document()?
-        .query_selector("[aria-invalid=\"true\"]")
-        .ok()??
-        .get_attribute("id")
+    crate::dom::query("[aria-invalid=\"true\"]")?.get_attribute("id")
 }

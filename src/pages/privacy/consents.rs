@@ -100,6 +100,7 @@ fn PurposeCard(
         Some(Ok(recorded)) => {
             receipts.update(|all| all.push(recorded.clone()));
             receipt.set(Some(recorded));
+            crate::embed::saved("consent");
         }
         Some(Err(BackendError::SignedOut)) => session.expired(),
         _ => {}

@@ -26,7 +26,7 @@ pub fn ProfilePage() -> impl IntoView {
         <section class="card" aria-labelledby="profile-facts-title">
             <h2 id="profile-facts-title">{t!(i18n, history.profile_facts)}</h2>
             <HistoryFacts />
-            <p><A href="/history">{t!(i18n, history.see_all)}</A></p>
+            <p><A href=crate::embed::href("/history")>{t!(i18n, history.see_all)}</A></p>
         </section>
     }
 }
