@@ -3,7 +3,7 @@
 // hears, keyboard and axe inside the shadow root, in English and Swedish, light and dark.
 // The CSP guard in fixtures.ts fails any test that meets a violation: strict-csp.html is sent
 // with the policy README.md documents for hosts.
-import { test, expect, DEMO } from './fixtures';
+import { test, expect, type Account } from './fixtures';
 import AxeBuilder from '@axe-core/playwright';
 import type { APIRequestContext, Page } from '@playwright/test';
 import { HOST_ORIGIN, PORTAL_ORIGIN } from './hosts/ports';
@@ -12,15 +12,15 @@ type Host = 'hostile' | 'strict' | 'plain';
 type HostEvent = { type: string; detail: Record<string, unknown>; target: string };
 
 /** Signs in through the portal's API, as the host's own sign-in would. */
-async function portalSession(request: APIRequestContext) {
-  const response = await request.post(`${PORTAL_ORIGIN}/api/session`, { data: DEMO });
+async function portalSession(request: APIRequestContext, account: Account) {
+  const response = await request.post(`${PORTAL_ORIGIN}/api/session`, { data: account });
   expect(response.ok()).toBeTruthy();
   return response.json();
 }
 
 /** Opens a host page whose script hands the session to the portal (`element.signIn`). */
-async function openSignedIn(page: Page, request: APIRequestContext, host: Host, query = '') {
-  const session = await portalSession(request);
+async function openSignedIn(page: Page, request: APIRequestContext, account: Account, host: Host, query = '') {
+  const session = await portalSession(request, account);
   await page.addInitScript((s) => { (window as unknown as { rapportHandOff: unknown }).rapportHandOff = s; }, session);
   await page.goto(`${HOST_ORIGIN}/${host}/${query}`);
   await expect(page.getByRole('heading', { name: /^(Your profile|Din profil)$/ })).toBeVisible();
@@ -89,8 +89,8 @@ function hostStyles(page: Page) {
   }, PROPS);
 }
 
-test('the host page\'s CSS does not reach the portal, and the portal\'s does not reach the page', async ({ page, request }) => {
-  await openSignedIn(page, request, 'plain');
+test('the host page\'s CSS does not reach the portal, and the portal\'s does not reach the page', async ({ page, request, customer }) => {
+  await openSignedIn(page, request, customer, 'plain');
   const calm = await portalStyles(page);
 
   await page.goto(`${HOST_ORIGIN}/hostile/`);
@@ -112,8 +112,8 @@ test('the host page\'s CSS does not reach the portal, and the portal\'s does not
   expect(withPortal.adopted).toBe(0);
 });
 
-test('the host hands over its session: no sign-in form, and the host hears every event', async ({ page, request }) => {
-  await openSignedIn(page, request, 'strict');
+test('the host hands over its session: no sign-in form, and the host hears every event', async ({ page, request, customer }) => {
+  await openSignedIn(page, request, customer, 'strict');
   await expect(page.getByRole('heading', { name: 'Sign in' })).toHaveCount(0);
   const [ready] = await hostEvents(page, 'rapport-ready');
   expect(ready.detail).toEqual({ signedIn: true, language: 'en', path: '/' });
@@ -148,7 +148,7 @@ test('the host hands over its session: no sign-in form, and the host hears every
   expect(stored).toBeNull();
 
   // The customer's own sign-out button is heard too.
-  await page.locator('rapport-portal').evaluate(async (el, s) => (el as HTMLElement & { signIn(s: unknown): void }).signIn(s), await portalSession(request));
+  await page.locator('rapport-portal').evaluate(async (el, s) => (el as HTMLElement & { signIn(s: unknown): void }).signIn(s), await portalSession(request, customer));
   await expect(page.getByRole('heading', { name: 'Your profile' })).toBeVisible();
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
@@ -158,8 +158,8 @@ test('the host hands over its session: no sign-in form, and the host hears every
   await expect(page).toHaveTitle('Strict shop');
 });
 
-test('keyboard: from the host page into the portal, skip link, form and save', async ({ page, request }) => {
-  await openSignedIn(page, request, 'hostile');
+test('keyboard: from the host page into the portal, skip link, form and save', async ({ page, request, customer }) => {
+  await openSignedIn(page, request, customer, 'hostile');
   await page.locator('#host-button').focus();
   await page.keyboard.press('Tab');
   expect(await focused(page)).toMatchObject({ inPortal: true, tag: 'a', text: 'Skip to main content' });
@@ -193,8 +193,8 @@ const BACKGROUNDS = { light: 'rgb(247, 247, 244)', dark: 'rgb(18, 20, 18)' };
 
 for (const lang of ['en', 'sv'] as const) {
   for (const theme of ['light', 'dark'] as const) {
-    test(`axe finds nothing inside the shadow root: ${lang}, ${theme}`, async ({ page, request }) => {
-      await openSignedIn(page, request, 'strict', `?lang=${lang}&theme=${theme}`);
+    test(`axe finds nothing inside the shadow root: ${lang}, ${theme}`, async ({ page, request, customer }) => {
+      await openSignedIn(page, request, customer, 'strict', `?lang=${lang}&theme=${theme}`);
       await expect(page.getByRole('heading', { name: HEADINGS[lang].profile })).toBeVisible();
       const background = await page.locator('rapport-portal').evaluate((el) => getComputedStyle(el.shadowRoot!.querySelector('.rapport')!).backgroundColor);
       expect(background).toBe(BACKGROUNDS[theme]);
@@ -214,11 +214,11 @@ for (const lang of ['en', 'sv'] as const) {
   }
 }
 
-test('theme: auto follows the reader\'s setting, the attribute forces one, host tokens win over config.json', async ({ browser, request }) => {
+test('theme: auto follows the reader\'s setting, the attribute forces one, host tokens win over config.json', async ({ browser, request, customer }) => {
   const context = await browser.newContext({ colorScheme: 'dark', locale: 'en-GB' });
   const page = await context.newPage();
   const background = () => page.locator('rapport-portal').evaluate((el) => getComputedStyle(el.shadowRoot!.querySelector('.rapport')!).backgroundColor);
-  await openSignedIn(page, request, 'plain');
+  await openSignedIn(page, request, customer, 'plain');
   expect(await background()).toBe(BACKGROUNDS.dark);
   await page.locator('rapport-portal').evaluate((el) => el.setAttribute('theme', 'light'));
   expect(await background()).toBe(BACKGROUNDS.light);
@@ -238,8 +238,8 @@ test('theme: auto follows the reader\'s setting, the attribute forces one, host 
   await context.close();
 });
 
-test('moving the element within the page keeps the portal as it is', async ({ page, request }) => {
-  await openSignedIn(page, request, 'plain');
+test('moving the element within the page keeps the portal as it is', async ({ page, request, customer }) => {
+  await openSignedIn(page, request, customer, 'plain');
   // A host framework re-parenting the element: removed and inserted in the same task.
   await page.locator('rapport-portal').evaluate((el) => {
     const footer = document.querySelector('footer')!;

@@ -99,7 +99,7 @@ test('the data download holds the profile, preferences, consent history and hist
   const data = JSON.parse(await (await download.createReadStream()).toArray().then((c) => Buffer.concat(c).toString('utf8')));
   expect(data.profile.email).toBeTruthy();
   expect(data.preferences).toHaveProperty('answers');
-  expect(data.consents.ledger.length).toBeGreaterThan(0);
+  expect(data.consents.receipts.length).toBeGreaterThan(0);
   expect(data.consents.purposes.map((p: { purpose: string }) => p.purpose)).toContain('marketing');
   expect(Array.isArray(data.history)).toBe(true);
   expect(data.history.length).toBeGreaterThan(0);
