@@ -15,7 +15,8 @@ use axum::routing::get;
 use axum::{Json, Router};
 use rapport_domain::consent::{
     ChainReport, ConsentDecision, CustomerAt, LEDGER_CSV_HEADER, LEDGER_DEFAULT_LIMIT,
-    LEDGER_MAX_LIMIT, LedgerExport, LedgerPage, ScreenCatalog, ScreenText, ledger_csv_fields,
+    LEDGER_MAX_LIMIT, LedgerEntry, LedgerExport, LedgerPage, ScreenCatalog, ScreenText, SignedHead,
+    ledger_csv_fields,
 };
 use rapport_domain::time::{MAX_TIME, format_utc, parse_time};
 
@@ -154,17 +155,7 @@ async fn ledger(
     if format == Format::Page {
         // One more than asked tells whether another page follows.
         filter.limit = Some(limit + 1);
-        let (mut entries, head) = state
-            .store
-            .read(move |conn| {
-                // One snapshot, so the head matches the entries read with it.
-                let tx = conn.unchecked_transaction()?;
-                let entries = consent::entries(&tx, &filter)?;
-                let head = consent::signed_head(&tx)?;
-                tx.commit()?;
-                Ok::<_, AppError>((entries, head))
-            })
-            .await?;
+        let (mut entries, head) = entries_with_head(&state, filter).await?;
         let more = entries.len() > limit as usize;
         entries.truncate(limit as usize);
         let next_cursor = more
@@ -177,16 +168,7 @@ async fn ledger(
         })
         .into_response());
     }
-    let (entries, head) = state
-        .store
-        .read(move |conn| {
-            let tx = conn.unchecked_transaction()?;
-            let entries = consent::entries(&tx, &filter)?;
-            let head = consent::signed_head(&tx)?;
-            tx.commit()?;
-            Ok::<_, AppError>((entries, head))
-        })
-        .await?;
+    let (entries, head) = entries_with_head(&state, filter).await?;
     let date = &format_utc(crate::store::now())[..10];
     let (mut response, extension) = match format {
         Format::Csv => {
@@ -216,6 +198,24 @@ async fn ledger(
             .insert(header::CONTENT_DISPOSITION, value);
     }
     Ok(response)
+}
+
+/// The entries passing `filter` and the signed head, read in one snapshot so the head
+/// matches the entries read with it.
+async fn entries_with_head(
+    state: &AppState,
+    filter: LedgerFilter,
+) -> Result<(Vec<LedgerEntry>, Option<SignedHead>), AppError> {
+    state
+        .store
+        .read(move |conn| {
+            let tx = conn.unchecked_transaction()?;
+            let entries = consent::entries(&tx, &filter)?;
+            let head = consent::signed_head(&tx)?;
+            tx.commit()?;
+            Ok::<_, AppError>((entries, head))
+        })
+        .await
 }
 
 /// The ledger as CSV, written by the `csv` crate (RFC 4180 quoting, CRLF) from the fields
