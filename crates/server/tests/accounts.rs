@@ -38,7 +38,9 @@ fn account(db: &Path, email: &str, password: &str) -> Option<(i64, Role)> {
     let (email, password) = (email.to_owned(), password.to_owned());
     runtime
         .block_on(store.call(move |conn| {
-            let Some(id) = customers::authenticate(conn, &email, &password)? else {
+            let Some((id, _)) = customers::password_hash_of(conn, &email)?
+                .filter(|(_, stored)| customers::verify_password(stored, &password))
+            else {
                 return Ok::<_, rapport_server::store::StoreError>(None);
             };
             let token = customers::start_session(conn, id)?;

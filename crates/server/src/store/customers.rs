@@ -54,21 +54,6 @@ pub fn email_taken(conn: &Connection, email: &str) -> Result<bool, StoreError> {
         .is_some())
 }
 
-/// The customer with this e-mail and password, if both match.
-///
-/// Argon2 is slow on purpose: the server itself does not call this (it reads the hash with
-/// [`password_hash_of`] and verifies outside every lock, see `limits::Guards`); it is for
-/// tools and tests.
-pub fn authenticate(
-    conn: &Connection,
-    email: &str,
-    password: &str,
-) -> Result<Option<i64>, StoreError> {
-    Ok(password_hash_of(conn, email)?
-        .filter(|(_, stored)| verify_password(stored, password))
-        .map(|(id, _)| id))
-}
-
 /// The account with this e-mail and its stored password hash.
 pub fn password_hash_of(
     conn: &Connection,
