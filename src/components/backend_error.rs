@@ -31,9 +31,11 @@ fn refusal(i18n: leptos_i18n::I18nContext<Locale>, code: String) -> AnyView {
     match code.as_str() {
         codes::TOO_MANY_REQUESTS => t!(i18n, error.too_many).into_any(),
         codes::PAYLOAD_TOO_LARGE => t!(i18n, error.too_large).into_any(),
-        "forbidden" => t!(i18n, refused.forbidden).into_any(),
-        "not_found" => t!(i18n, refused.not_found).into_any(),
-        "version_conflict" | "version_required" => t!(i18n, refused.out_of_date).into_any(),
+        codes::FORBIDDEN => t!(i18n, refused.forbidden).into_any(),
+        codes::NOT_FOUND => t!(i18n, refused.not_found).into_any(),
+        codes::VERSION_CONFLICT | codes::VERSION_REQUIRED => {
+            t!(i18n, refused.out_of_date).into_any()
+        }
         "required" => t!(i18n, refused.required).into_any(),
         "too_long" => t!(i18n, refused.too_long).into_any(),
         "not_an_email" => t!(i18n, refused.not_an_email).into_any(),
