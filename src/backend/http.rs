@@ -3,18 +3,15 @@
 //! Every request carries an `AbortController` that fires when the request's future is dropped,
 //! so leaving a page cancels what it was loading instead of letting answers land on nothing.
 
-use super::{BackendError, BackendFuture, CustomerBackend, Download, ExportFormat, Saved};
-use gloo_net::http::{Request, RequestBuilder, Response};
-use rapport_domain::api::Role;
-use rapport_domain::api::{ConflictBody, ErrorBody, SignInRequest, SignInResponse};
-use rapport_domain::consent::{
-    ChainReport, ConsentReceipt, CustomerAt, ErasureRequest, LedgerPage, MyConsents, RecordConsent,
-    ScreenCatalog,
+use super::{
+    AuditBackend, AuditCall, BackendError, BackendFuture, Call, CustomerBackend, Download,
+    ExportFormat, Reply,
 };
-use rapport_domain::history::{DerivedFacts, HistoryPage, HistoryQuery};
-use rapport_domain::{Preferences, Profile, Version, Versioned};
+use gloo_net::http::{Request, RequestBuilder, Response};
+use rapport_domain::Version;
+use rapport_domain::api::Role;
+use rapport_domain::api::{ErrorBody, SignInRequest, SignInResponse};
 use serde::Serialize;
-use serde::de::DeserializeOwned;
 use std::sync::RwLock;
 
 /// Where the session token is kept between page loads.
@@ -74,9 +71,10 @@ impl HttpBackend {
 impl CustomerBackend for HttpBackend {
     fn sign_in(&self, email: String, password: String) -> BackendFuture<'_, ()> {
         Box::pin(async move {
-            let body = SignInRequest { email, password };
-            let response = send(Request::post(&self.url("/session")), json(&body)).await?;
-            let signed_in: SignInResponse = read(response).await?;
+            let request = SignInRequest { email, password };
+            let response = send(Request::post(&self.url("/session")), json(&request)).await?;
+            let signed_in: SignInResponse = rapport_domain::api::parse_json(&body(response).await?)
+                .map_err(BackendError::Unreadable)?;
             if let Some(storage) = local_storage() {
                 let _ = storage.set_item(SUBJECT_KEY, &signed_in.subject);
                 let _ = storage.set_item(ROLE_KEY, signed_in.role.as_str());
@@ -115,50 +113,6 @@ impl CustomerBackend for HttpBackend {
         local_storage()?.get_item(SUBJECT_KEY).ok()?
     }
 
-    fn load_profile(&self) -> BackendFuture<'_, Versioned<Profile>> {
-        Box::pin(self.load_document("/me/profile"))
-    }
-
-    fn save_profile(
-        &self,
-        version: Version,
-        profile: Profile,
-    ) -> BackendFuture<'_, Saved<Profile>> {
-        Box::pin(self.save_document("/me/profile", version, profile))
-    }
-
-    fn load_preferences(&self) -> BackendFuture<'_, Versioned<Preferences>> {
-        Box::pin(self.load_document("/me/preferences"))
-    }
-
-    fn save_preferences(
-        &self,
-        version: Version,
-        preferences: Preferences,
-    ) -> BackendFuture<'_, Saved<Preferences>> {
-        Box::pin(self.save_document("/me/preferences", version, preferences))
-    }
-
-    fn load_consents(&self) -> BackendFuture<'_, MyConsents> {
-        Box::pin(self.get_json("/me/consents"))
-    }
-
-    fn record_consent(&self, decision: RecordConsent) -> BackendFuture<'_, ConsentReceipt> {
-        Box::pin(self.post_json("/me/consents", json(&decision)))
-    }
-
-    fn export_data(&self) -> BackendFuture<'_, String> {
-        Box::pin(self.get_text("/me/export"))
-    }
-
-    fn load_erasure_requests(&self) -> BackendFuture<'_, Vec<ErasureRequest>> {
-        Box::pin(self.get_json("/me/erasure"))
-    }
-
-    fn request_erasure(&self) -> BackendFuture<'_, ErasureRequest> {
-        Box::pin(self.post_json("/me/erasure", None))
-    }
-
     fn role(&self) -> Role {
         let stored = local_storage().and_then(|s| s.get_item(ROLE_KEY).ok().flatten());
         match stored.as_deref() {
@@ -167,60 +121,37 @@ impl CustomerBackend for HttpBackend {
         }
     }
 
-    fn verify_ledger(&self) -> BackendFuture<'_, ChainReport> {
-        Box::pin(self.get_json("/audit/verify"))
-    }
-
-    fn audit_ledger(
-        &self,
-        mut filters: Vec<(String, String)>,
-        cursor: Option<String>,
-    ) -> BackendFuture<'_, LedgerPage> {
-        filters.push(("order".into(), "newest".into()));
-        filters.extend(cursor.map(|cursor| ("cursor".to_owned(), cursor)));
-        Box::pin(async move { self.get_json(&with_query("/audit/ledger", &filters)).await })
-    }
-
-    fn audit_ledger_file(
-        &self,
-        mut filters: Vec<(String, String)>,
-        format: &'static str,
-    ) -> BackendFuture<'_, String> {
-        filters.push(("format".into(), format.into()));
-        Box::pin(async move { self.get_text(&with_query("/audit/ledger", &filters)).await })
-    }
-
-    fn audit_screens(&self) -> BackendFuture<'_, ScreenCatalog> {
-        Box::pin(self.get_json("/audit/screens"))
-    }
-
-    fn audit_customer_at(
-        &self,
-        customer_ref: String,
-        date: String,
-    ) -> BackendFuture<'_, CustomerAt> {
+    fn call(&self, call: Call) -> BackendFuture<'_, Reply> {
         Box::pin(async move {
-            let path = with_query(
-                &format!("/audit/customers/{}/at", encode(&customer_ref)),
-                &[("date".into(), date)],
-            );
-            self.get_json(&path).await
-        })
-    }
-    fn load_history(&self, query: HistoryQuery) -> BackendFuture<'_, HistoryPage> {
-        Box::pin(async move {
-            let pairs = query.to_pairs();
-            let request = Request::get(&self.url("/me/history"))
-                .query(pairs.iter().map(|(name, value)| (*name, value.as_str())));
-            let response = send(self.authorized(request), None).await?;
-            read(self.check_session(response)?).await
-        })
-    }
-
-    fn load_facts(&self) -> BackendFuture<'_, DerivedFacts> {
-        Box::pin(async move {
-            let request = self.authorized(Request::get(&self.url("/me/history/facts")));
-            read(self.check_session(send(request, None).await?)?).await
+            match call {
+                Call::LoadProfile => self.get("/me/profile").await,
+                Call::SaveProfile(version, body) => {
+                    self.put_versioned("/me/profile", version, body).await
+                }
+                Call::LoadPreferences => self.get("/me/preferences").await,
+                Call::SavePreferences(version, body) => {
+                    self.put_versioned("/me/preferences", version, body).await
+                }
+                Call::LoadConsents => self.get("/me/consents").await,
+                Call::RecordConsent(body) => self.post("/me/consents", Some(body)).await,
+                Call::ExportData => self.get("/me/export").await,
+                Call::LoadErasureRequests => self.get("/me/erasure").await,
+                Call::RequestErasure => self.post("/me/erasure", None).await,
+                Call::LoadHistory(query) => {
+                    let pairs: Vec<(String, String)> = query
+                        .to_pairs()
+                        .into_iter()
+                        .map(|(name, value)| (name.to_owned(), value))
+                        .collect();
+                    self.get(&with_query("/me/history", &pairs)).await
+                }
+                Call::LoadFacts => self.get("/me/history/facts").await,
+            }
+            .map(Reply::Done)
+            .or_else(|error| match error {
+                Failure::Conflict(body) => Ok(Reply::Conflict(body)),
+                Failure::Error(error) => Err(error),
+            })
         })
     }
 
@@ -231,9 +162,8 @@ impl CustomerBackend for HttpBackend {
             let response = self.check_session(send(self.authorized(request), None).await?)?;
             let status = response.status();
             if !(200..=299).contains(&status) {
-                // `read` turns an error answer into its BackendError (it never reads a body
-                // as `ErrorBody` here: that is only for a 2xx).
-                return Err(read::<ErrorBody>(response)
+                // `body` turns an error answer into the BackendError it describes.
+                return Err(body(response)
                     .await
                     .err()
                     .unwrap_or(BackendError::Server { status }));
@@ -258,6 +188,41 @@ impl CustomerBackend for HttpBackend {
             })
         })
     }
+
+    fn auditor(&self) -> Option<&dyn AuditBackend> {
+        Some(self)
+    }
+}
+
+impl AuditBackend for HttpBackend {
+    fn audit(&self, call: AuditCall) -> BackendFuture<'_, String> {
+        Box::pin(async move {
+            let path = match call {
+                AuditCall::VerifyLedger => "/audit/verify".to_owned(),
+                AuditCall::Ledger {
+                    mut filters,
+                    cursor,
+                } => {
+                    filters.push(("order".into(), "newest".into()));
+                    filters.extend(cursor.map(|cursor| ("cursor".to_owned(), cursor)));
+                    with_query("/audit/ledger", &filters)
+                }
+                AuditCall::LedgerFile {
+                    mut filters,
+                    format,
+                } => {
+                    filters.push(("format".into(), format.into()));
+                    with_query("/audit/ledger", &filters)
+                }
+                AuditCall::Screens => "/audit/screens".to_owned(),
+                AuditCall::CustomerAt { customer_ref, date } => with_query(
+                    &format!("/audit/customers/{}/at", encode(&customer_ref)),
+                    &[("date".into(), date)],
+                ),
+            };
+            self.get(&path).await.map_err(Failure::into_error)
+        })
+    }
 }
 
 /// The file name of `attachment; filename="name.csv"`, when it is a plain one.
@@ -272,59 +237,34 @@ fn attachment_name(disposition: &str) -> Option<String> {
 }
 
 impl HttpBackend {
-    /// GET of a versioned document of "me".
-    async fn load_document<T: DeserializeOwned>(
-        &self,
-        path: &str,
-    ) -> Result<Versioned<T>, BackendError> {
-        self.get_json(path).await
-    }
-
-    /// GET of JSON as the signed-in customer.
-    async fn get_json<T: DeserializeOwned>(&self, path: &str) -> Result<T, BackendError> {
+    /// GET as the signed-in account: the answer's text.
+    async fn get(&self, path: &str) -> Result<String, Failure> {
         let response = send(self.authorized(Request::get(&self.url(path))), None).await?;
-        read(self.check_session(response)?).await
-    }
-
-    /// GET of a file's text (an export) as the signed-in account.
-    async fn get_text(&self, path: &str) -> Result<String, BackendError> {
-        let response = send(self.authorized(Request::get(&self.url(path))), None).await?;
-        let response = self.check_session(response)?;
-        if !response.ok() {
-            // Not a file: the error body, which `read` turns into the error it describes.
-            return read::<serde_json::Value>(response)
-                .await
-                .map(|_| String::new());
-        }
-        response.text().await.map_err(|_| BackendError::Offline)
+        Ok(body(self.check_session(response)?).await?)
     }
 
     /// POST (of a JSON body, when given) as the signed-in customer.
-    async fn post_json<T: DeserializeOwned>(
-        &self,
-        path: &str,
-        body: Option<String>,
-    ) -> Result<T, BackendError> {
-        let response = send(self.authorized(Request::post(&self.url(path))), body).await?;
-        read(self.check_session(response)?).await
+    async fn post(&self, path: &str, json: Option<String>) -> Result<String, Failure> {
+        let response = send(self.authorized(Request::post(&self.url(path))), json).await?;
+        Ok(body(self.check_session(response)?).await?)
     }
 
-    /// PUT of a versioned document of "me", guarded by If-Match.
-    async fn save_document<T: Serialize + DeserializeOwned>(
+    /// PUT of a versioned document of "me", guarded by If-Match; 412 is a conflict.
+    async fn put_versioned(
         &self,
         path: &str,
         version: Version,
-        document: T,
-    ) -> Result<Saved<T>, BackendError> {
+        json: String,
+    ) -> Result<String, Failure> {
         let request = self
             .authorized(Request::put(&self.url(path)))
             .header("If-Match", &version.etag());
-        let response = self.check_session(send(request, json(&document)).await?)?;
+        let response = self.check_session(send(request, Some(json)).await?)?;
         if response.status() == 412 {
-            let conflict: ConflictBody<T> = parse(response).await?;
-            return Ok(Saved::Conflict(conflict.current));
+            let text = response.text().await.map_err(|_| BackendError::Offline)?;
+            return Err(Failure::Conflict(text));
         }
-        read(response).await.map(Saved::Stored)
+        Ok(body(response).await?)
     }
 
     /// A 401 means the stored session is dead: forget it so the portal asks to sign in.
@@ -369,14 +309,41 @@ fn json<T: Serialize>(body: &T) -> Option<String> {
     serde_json::to_string(body).ok()
 }
 
-/// The body of a successful answer, or the error the answer describes.
-async fn read<T: DeserializeOwned>(response: Response) -> Result<T, BackendError> {
+/// Why a call did not give a body: a conflict (its body) or an error.
+enum Failure {
+    Conflict(String),
+    Error(BackendError),
+}
+
+impl Failure {
+    fn into_error(self) -> BackendError {
+        match self {
+            Self::Conflict(_) => BackendError::Refused {
+                code: "version_conflict".into(),
+                field: None,
+                message: "version conflict".into(),
+            },
+            Self::Error(error) => error,
+        }
+    }
+}
+
+impl From<BackendError> for Failure {
+    fn from(error: BackendError) -> Self {
+        Self::Error(error)
+    }
+}
+
+/// The text of a successful answer, or the error the answer describes.
+async fn body(response: Response) -> Result<String, BackendError> {
     let status = response.status();
     match status {
-        200..=299 => parse(response).await,
+        200..=299 => response.text().await.map_err(|_| BackendError::Offline),
         401 => Err(BackendError::SignedOut),
         400..=499 => {
-            let body: ErrorBody = parse(response).await?;
+            let text = response.text().await.map_err(|_| BackendError::Offline)?;
+            let body: ErrorBody =
+                rapport_domain::api::parse_json(&text).map_err(BackendError::Unreadable)?;
             Err(BackendError::Refused {
                 code: body.error.code,
                 field: body.error.field,
@@ -385,12 +352,6 @@ async fn read<T: DeserializeOwned>(response: Response) -> Result<T, BackendError
         }
         _ => Err(BackendError::Server { status }),
     }
-}
-
-/// Parses JSON, naming the field that did not fit when it fails.
-async fn parse<T: DeserializeOwned>(response: Response) -> Result<T, BackendError> {
-    let text = response.text().await.map_err(|_| BackendError::Offline)?;
-    rapport_domain::api::parse_json(&text).map_err(BackendError::Unreadable)
 }
 
 fn local_storage() -> Option<web_sys::Storage> {

@@ -4,14 +4,11 @@
 //! ([`http::HttpBackend`] for the documented JSON contract). Adding a backend never touches a page.
 
 pub mod http;
+pub mod ops;
 
 use rapport_domain::api::Role;
-use rapport_domain::consent::{
-    ChainReport, ConsentReceipt, CustomerAt, ErasureRequest, LedgerPage, MyConsents, RecordConsent,
-    ScreenCatalog,
-};
-use rapport_domain::history::{DerivedFacts, HistoryPage, HistoryQuery};
-use rapport_domain::{Preferences, Profile, Version, Versioned};
+use rapport_domain::history::HistoryQuery;
+use rapport_domain::{Version, Versioned};
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -19,7 +16,78 @@ use std::sync::Arc;
 /// What every backend call returns. Futures are not `Send`: in the browser there is one thread.
 pub type BackendFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, BackendError>> + 'a>>;
 
-/// The customer-facing operations of a backend.
+/// What a customer's pages ask of a backend, one call at a time. Answers come back as JSON
+/// text in the contract's shape (docs/openapi.yaml), whatever the backend speaks; the typed
+/// operations in [`ops`] read them. Keeping the reading out of this trait keeps it out of the
+/// portal's main module: a page's types are decoded by code that loads with the page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Call {
+    /// The customer's profile and its version.
+    LoadProfile,
+    /// Store the profile (JSON) if the stored one is still at the version.
+    SaveProfile(Version, String),
+    /// The customer's checklist answers and contact choices.
+    LoadPreferences,
+    /// Store the preferences (JSON) if the stored ones are still at the version.
+    SavePreferences(Version, String),
+    /// Where the customer stands on each purpose, and their receipts.
+    LoadConsents,
+    /// Record one consent decision (JSON); the answer is the receipt.
+    RecordConsent(String),
+    /// Everything the backend holds about the customer, as the file's text.
+    ExportData,
+    /// The customer's erasure requests, newest first.
+    LoadErasureRequests,
+    /// Ask for erasure (or get the request already open).
+    RequestErasure,
+    /// One page of the customer's history, newest first.
+    LoadHistory(HistoryQuery),
+    /// The facts derived from the whole history.
+    LoadFacts,
+}
+
+/// What the officer's audit asks; only our own contract offers it (see [`CustomerBackend::auditor`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuditCall {
+    /// Check the consent ledger's hash chain.
+    VerifyLedger,
+    /// One page of ledger entries passing `filters` (query pairs such as
+    /// `("purpose", "marketing")`), newest first, after `cursor` when given.
+    Ledger {
+        /// Query pairs.
+        filters: Vec<(String, String)>,
+        /// Where the previous page ended.
+        cursor: Option<String>,
+    },
+    /// The same entries as a file's text, `csv` or `json`.
+    LedgerFile {
+        /// Query pairs.
+        filters: Vec<(String, String)>,
+        /// `csv` or `json`.
+        format: &'static str,
+    },
+    /// Every consent screen ever shown.
+    Screens,
+    /// What one customer saw and chose as of a date (`YYYY-MM-DD`).
+    CustomerAt {
+        /// The customer's reference.
+        customer_ref: String,
+        /// The day.
+        date: String,
+    },
+}
+
+/// A call's answer: JSON text in the contract's shape.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reply {
+    /// Done; the answer's body.
+    Done(String),
+    /// A versioned write was refused because the record had moved on; the body holds
+    /// `current`, the record as it is now.
+    Conflict(String),
+}
+
+/// The operations of a backend a customer's pages need.
 pub trait CustomerBackend {
     /// Signs in with e-mail and password; afterwards calls act as that customer.
     fn sign_in(&self, email: String, password: String) -> BackendFuture<'_, ()>;
@@ -32,60 +100,22 @@ pub trait CustomerBackend {
     fn is_signed_in(&self) -> bool;
     /// The signed-in customer's opaque, stable name (for keying drafts), when known.
     fn subject(&self) -> Option<String>;
-    /// The customer's profile and its version.
-    fn load_profile(&self) -> BackendFuture<'_, Versioned<Profile>>;
-    /// Stores the profile if the stored one is still at `version`.
-    fn save_profile(&self, version: Version, profile: Profile)
-    -> BackendFuture<'_, Saved<Profile>>;
-    /// The customer's checklist answers and contact choices.
-    fn load_preferences(&self) -> BackendFuture<'_, Versioned<Preferences>>;
-    /// Stores the preferences if the stored ones are still at `version`.
-    fn save_preferences(
-        &self,
-        version: Version,
-        preferences: Preferences,
-    ) -> BackendFuture<'_, Saved<Preferences>>;
-    /// Where the customer stands on each purpose, and their own consent receipts.
-    fn load_consents(&self) -> BackendFuture<'_, MyConsents>;
-    /// Records one consent decision; what comes back is the customer's receipt.
-    fn record_consent(&self, decision: RecordConsent) -> BackendFuture<'_, ConsentReceipt>;
-    /// Everything the backend holds about the customer, as the JSON text to save.
-    fn export_data(&self) -> BackendFuture<'_, String>;
-    /// The customer's erasure requests, newest first.
-    fn load_erasure_requests(&self) -> BackendFuture<'_, Vec<ErasureRequest>>;
-    /// Asks for erasure (or returns the request already open).
-    fn request_erasure(&self) -> BackendFuture<'_, ErasureRequest>;
     /// What the signed-in account may do.
     fn role(&self) -> Role;
-    /// Audit: checks the consent ledger's hash chain.
-    fn verify_ledger(&self) -> BackendFuture<'_, ChainReport>;
-    /// Audit: one page of ledger entries passing `filters` (query pairs such as
-    /// `("purpose", "marketing")`), newest first, continuing after `cursor` when given.
-    fn audit_ledger(
-        &self,
-        filters: Vec<(String, String)>,
-        cursor: Option<String>,
-    ) -> BackendFuture<'_, LedgerPage>;
-    /// Audit: the same entries as a file to save, `csv` or `json`.
-    fn audit_ledger_file(
-        &self,
-        filters: Vec<(String, String)>,
-        format: &'static str,
-    ) -> BackendFuture<'_, String>;
-    /// Audit: every consent screen ever shown.
-    fn audit_screens(&self) -> BackendFuture<'_, ScreenCatalog>;
-    /// Audit: what one customer saw and chose as of a date (`YYYY-MM-DD`).
-    fn audit_customer_at(
-        &self,
-        customer_ref: String,
-        date: String,
-    ) -> BackendFuture<'_, CustomerAt>;
-    /// One page of the customer's history, newest first, as the query asks.
-    fn load_history(&self, query: HistoryQuery) -> BackendFuture<'_, HistoryPage>;
-    /// The facts the backend derives from the whole history.
-    fn load_facts(&self) -> BackendFuture<'_, DerivedFacts>;
+    /// One call as the signed-in customer.
+    fn call(&self, call: Call) -> BackendFuture<'_, Reply>;
     /// The whole history as a file, ready to hand to the browser's download.
     fn export_history(&self, format: ExportFormat) -> BackendFuture<'_, Download>;
+    /// The officer's audit, when this backend offers it.
+    fn auditor(&self) -> Option<&dyn AuditBackend> {
+        None
+    }
+}
+
+/// The officer's audit of the consent ledger.
+pub trait AuditBackend {
+    /// One audit call as the signed-in officer; the answer's JSON (or file) text.
+    fn audit(&self, call: AuditCall) -> BackendFuture<'_, String>;
 }
 
 /// The formats the history export comes in.

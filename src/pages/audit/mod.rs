@@ -2,7 +2,7 @@
 //! and exports, what one customer saw and chose on a date, and every consent screen exactly as
 //! customers saw it.
 
-use crate::backend::{Backend, BackendError};
+use crate::backend::{Backend, BackendError, ops};
 use crate::components::backend_error::BackendErrorText;
 use crate::dom;
 use crate::i18n::*;
@@ -49,7 +49,7 @@ fn Verification() -> impl IntoView {
     let backend = expect_context::<Backend>();
     let verify = Action::new_local(move |(): &()| {
         let backend = backend.clone();
-        async move { backend.verify_ledger().await }
+        async move { ops::verify_ledger(&backend).await }
     });
     verify.dispatch(());
     view! {
@@ -115,8 +115,7 @@ fn Ledger() -> impl IntoView {
                 let (backend, filters, cursor) = (backend.clone(), filters.clone(), cursor.clone());
                 let first = cursor.is_none();
                 async move {
-                    backend
-                        .audit_ledger(filters, cursor)
+                    ops::audit_ledger(&backend, filters, cursor)
                         .await
                         .map(|page| (first, page))
                 }
@@ -139,8 +138,7 @@ fn Ledger() -> impl IntoView {
     let export = Action::new_local(move |format: &&'static str| {
         let (backend, format, filters) = (backend.clone(), *format, filters());
         async move {
-            backend
-                .audit_ledger_file(filters, format)
+            ops::audit_ledger_file(&backend, filters, format)
                 .await
                 .map(|text| (format, text))
         }
@@ -274,7 +272,7 @@ fn CustomerLookup() -> impl IntoView {
     let (customer, date) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
     let lookup = Action::new_local(move |(customer, date): &(String, String)| {
         let (backend, customer, date) = (backend.clone(), customer.clone(), date.clone());
-        async move { backend.audit_customer_at(customer, date).await }
+        async move { ops::audit_customer_at(&backend, customer, date).await }
     });
     view! {
         <section class="card" aria-labelledby="lookup-title">
@@ -326,7 +324,7 @@ fn Catalog() -> impl IntoView {
     let backend = expect_context::<Backend>();
     let screens = LocalResource::new(move || {
         let backend = backend.clone();
-        async move { backend.audit_screens().await }
+        async move { ops::audit_screens(&backend).await }
     });
     view! {
         <section class="card" aria-labelledby="catalog-title">

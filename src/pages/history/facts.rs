@@ -2,7 +2,7 @@
 //! list: on the History page and on the profile page.
 
 use super::{format, labels};
-use crate::backend::{Backend, BackendError};
+use crate::backend::{Backend, BackendError, ops};
 use crate::components::backend_error::BackendErrorText;
 use crate::i18n::*;
 use crate::session::Session;
@@ -17,7 +17,7 @@ pub fn HistoryFacts() -> impl IntoView {
     let session = expect_context::<Session>();
     let facts = LocalResource::new(move || {
         let backend = backend.clone();
-        async move { backend.load_facts().await }
+        async move { ops::load_facts(&backend).await }
     });
     view! {
         <Suspense fallback=move || view! { <p role="status">{t!(i18n, app.loading)}</p> }>

@@ -11,7 +11,7 @@
 //! memory or from the backend). A "Load more" button does the same for keyboard users.
 
 use super::{format, labels};
-use crate::backend::{Backend, BackendError};
+use crate::backend::{Backend, BackendError, ops};
 use crate::components::backend_error::BackendErrorText;
 use crate::dom;
 use crate::i18n::*;
@@ -96,7 +96,7 @@ impl Timeline {
         query.limit = PAGE_SIZE;
         let backend = self.backend.get_value();
         leptos::task::spawn_local(async move {
-            let result = backend.load_history(query).await;
+            let result = ops::load_history(&backend, query).await;
             // The page was left, or the filters changed while this was out.
             if self.generation.try_get_untracked() != Some(generation) {
                 return;

@@ -2,7 +2,7 @@
 
 use super::checklist::ChecklistField;
 use super::contact::ContactControls;
-use crate::backend::{Backend, BackendFuture, Saved};
+use crate::backend::{Backend, BackendFuture, Saved, ops};
 use crate::editor::Editor;
 use crate::editor::describe::Cx;
 use crate::editor::view::{EditorControls, EditorNotice};
@@ -17,7 +17,7 @@ fn save(
     version: Version,
     preferences: Preferences,
 ) -> BackendFuture<'_, Saved<Preferences>> {
-    backend.save_preferences(version, preferences)
+    ops::save_preferences(backend, version, preferences)
 }
 
 /// What the page itself refuses to save, beyond what the configuration refuses.

@@ -8,6 +8,7 @@ mod form;
 
 pub use form::PreferencesForm;
 
+use crate::backend::ops;
 use crate::components::loading::LoadThen;
 use crate::i18n::*;
 use leptos::prelude::*;
@@ -20,7 +21,7 @@ pub fn PreferencesPage() -> impl IntoView {
         <h1>{t!(i18n, preferences.title)}</h1>
         <p>{t!(i18n, preferences.intro)}</p>
         <LoadThen
-            load=|backend| backend.load_preferences()
+            load=|backend| ops::load_preferences(backend)
             render=|initial| view! { <PreferencesForm initial=initial /> }.into_any()
         />
     }

@@ -3,7 +3,7 @@
 //! The portal decides what is outdated from the configuration it shows: a consent given for
 //! an older version of a purpose's text than the one on screen is not consent to this text.
 
-use crate::backend::{Backend, BackendError};
+use crate::backend::{Backend, BackendError, ops};
 use crate::components::backend_error::BackendErrorText;
 use crate::dom;
 use crate::i18n::*;
@@ -94,7 +94,7 @@ fn PurposeCard(
     let receipt = RwSignal::new(None::<ConsentReceipt>);
     let record = Action::new_local(move |decision: &RecordConsent| {
         let (backend, decision) = (backend.clone(), decision.clone());
-        async move { backend.record_consent(decision).await }
+        async move { ops::record_consent(&backend, decision).await }
     });
     Effect::new(move || match record.value().get() {
         Some(Ok(recorded)) => {

@@ -1,6 +1,6 @@
 //! The customer's data: one download with everything, and erasure on request.
 
-use crate::backend::Backend;
+use crate::backend::{Backend, ops};
 use crate::components::backend_error::BackendErrorText;
 use crate::dom;
 use crate::i18n::*;
@@ -15,7 +15,7 @@ pub fn DownloadData() -> impl IntoView {
     let backend = expect_context::<Backend>();
     let export = Action::new_local(move |(): &()| {
         let backend = backend.clone();
-        async move { backend.export_data().await }
+        async move { ops::export_data(&backend).await }
     });
     Effect::new(move || {
         if let Some(Ok(json)) = export.value().get() {
@@ -50,13 +50,13 @@ pub fn Erasure() -> impl IntoView {
         let backend = backend.clone();
         LocalResource::new(move || {
             let backend = backend.clone();
-            async move { backend.load_erasure_requests().await }
+            async move { ops::load_erasure_requests(&backend).await }
         })
     };
     let confirming = RwSignal::new(false);
     let ask = Action::new_local(move |(): &()| {
         let backend = backend.clone();
-        async move { backend.request_erasure().await }
+        async move { ops::request_erasure(&backend).await }
     });
     Effect::new(move || {
         if let Some(Ok(_)) = ask.value().get() {

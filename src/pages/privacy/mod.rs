@@ -5,6 +5,7 @@
 mod consents;
 mod data;
 
+use crate::backend::ops;
 use crate::components::loading::LoadThen;
 use crate::i18n::*;
 use consents::Consents;
@@ -20,7 +21,7 @@ pub fn PrivacyPage() -> impl IntoView {
         <h1>{t!(i18n, privacy.title)}</h1>
         <p>{t!(i18n, privacy.intro)}</p>
         <LoadThen
-            load=|backend| backend.load_consents()
+            load=|backend| ops::load_consents(backend)
             render=|loaded| view! { <Consents loaded=loaded /> }.into_any()
         />
         <DownloadData />

@@ -1,7 +1,7 @@
 //! The profile form: validated as the customer types; saving, drafts and conflicts are the
 //! [`Editor`]'s.
 
-use crate::backend::{Backend, BackendFuture, Saved};
+use crate::backend::{Backend, BackendFuture, Saved, ops};
 use crate::components::field::ProblemText;
 use crate::components::why::WhyWeAsk;
 use crate::editor::Editor;
@@ -19,7 +19,7 @@ fn save(
     version: Version,
     profile: Profile,
 ) -> BackendFuture<'_, Saved<Profile>> {
-    backend.save_profile(version, profile)
+    ops::save_profile(backend, version, profile)
 }
 
 /// Edits `initial` and saves it through the [`Backend`] in context.

@@ -5,6 +5,7 @@ mod form;
 
 pub use form::ProfileForm;
 
+use crate::backend::ops;
 use crate::components::loading::LoadThen;
 use crate::i18n::*;
 use crate::pages::history::HistoryFacts;
@@ -19,7 +20,7 @@ pub fn ProfilePage() -> impl IntoView {
         <h1>{t!(i18n, profile.title)}</h1>
         <p>{t!(i18n, profile.intro)}</p>
         <LoadThen
-            load=|backend| backend.load_profile()
+            load=|backend| ops::load_profile(backend)
             render=|initial| view! { <ProfileForm initial=initial /> }.into_any()
         />
         // Read-only and loaded on its own: a failure here never stands in the way of editing.
