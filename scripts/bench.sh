@@ -14,7 +14,7 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 cd "$RAPPORT_ROOT"
 say "building release"
-trunk build --release >/dev/null
+./scripts/build-portal.sh >/dev/null
 cargo build --release -p rapport-server --locked 2>/dev/null
 
 over=0

@@ -4,8 +4,7 @@
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 cd "$RAPPORT_ROOT"
-say "building the portal (release)"
-trunk build --release
+./scripts/build-portal.sh
 say "building the reference backend"
 cargo build --release -p rapport-server
 say "sign in as demo@rapport.example with the password demo"

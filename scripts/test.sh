@@ -45,7 +45,7 @@ step unit-and-backend cargo test --workspace --locked
 count "$log/unit-and-backend.log"
 step browser-components cargo test -p rapport --target wasm32-unknown-unknown --locked
 count "$log/browser-components.log"
-step build-portal trunk build --release
+step build-portal ./scripts/build-portal.sh
 step build-server cargo build --release -p rapport-server --locked
 step end-to-end npm --prefix tests/e2e test --silent
 count "$log/end-to-end.log"

@@ -18,7 +18,6 @@ use leptos_router::components::{A, Route, Router, Routes};
 use leptos_router::{Lazy, path};
 use rapport_domain::api::Role;
 use rapport_domain::config::PortalConfig;
-use std::sync::Arc;
 
 /// The whole portal, or the list of configuration mistakes when it cannot start.
 #[component]
@@ -40,7 +39,7 @@ fn Portal(config: PortalConfig) -> impl IntoView {
     let i18n = use_i18n();
     start_in_language(i18n, &config);
 
-    let backend = Backend(Arc::new(HttpBackend::new(&config.backend.base_url)));
+    let backend = Backend::new(HttpBackend::new(&config.backend.base_url));
     let session = Session {
         signed_in: RwSignal::new(backend.is_signed_in()),
         role: RwSignal::new(backend.role()),

@@ -7,6 +7,7 @@
 //! aborting and leaving a blank page. A failed load is not remembered, so coming back to the
 //! section (or "Try again") fetches it afresh. Leptos' own `#[lazy_route]` panics instead.
 
+use crate::backend::{Backend, Call};
 use crate::i18n::*;
 use crate::pages::{
     audit::AuditPage, history::HistoryPage, preferences::PreferencesPage, privacy::PrivacyPage,
@@ -30,8 +31,8 @@ impl From<SplitLoaderError> for ModuleUnavailable {
 
 /// Declares a split point returning a page's view, and the route that awaits it.
 macro_rules! lazy_section {
-    ($route:ident, $module:ident, $loader:ident, $page:ident) => {
-        #[wasm_split($module, wasm_split_path = ::leptos::wasm_split, fallible)]
+    ($route:ident, $module:ident, $loader:ident, $preload:ident, $page:ident) => {
+        #[wasm_split($module, wasm_split_path = ::leptos::wasm_split, fallible, preload($preload))]
         fn $loader() -> Result<AnyView, ModuleUnavailable> {
             Ok(view! { <$page /> }.into_any())
         }
@@ -41,6 +42,7 @@ macro_rules! lazy_section {
 
         impl LazyRoute for $route {
             fn data() -> Self {
+                prefetch_for(stringify!($module));
                 Self
             }
 
@@ -51,16 +53,50 @@ macro_rules! lazy_section {
     };
 }
 
-lazy_section!(ProfileRoute, profile, profile_view, ProfilePage);
+lazy_section!(
+    ProfileRoute,
+    profile,
+    profile_view,
+    profile_preload,
+    ProfilePage
+);
 lazy_section!(
     PreferencesRoute,
     preferences,
     preferences_view,
+    preferences_preload,
     PreferencesPage
 );
-lazy_section!(PrivacyRoute, privacy, privacy_view, PrivacyPage);
-lazy_section!(HistoryRoute, history, history_view, HistoryPage);
-lazy_section!(AuditRoute, audit, audit_view, AuditPage);
+lazy_section!(
+    PrivacyRoute,
+    privacy,
+    privacy_view,
+    privacy_preload,
+    PrivacyPage
+);
+lazy_section!(
+    HistoryRoute,
+    history,
+    history_view,
+    history_preload,
+    HistoryPage
+);
+lazy_section!(AuditRoute, audit, audit_view, audit_preload, AuditPage);
+
+/// Starts fetching the landing section's module while the configuration is still loading,
+/// for a visitor whose earlier session is stored (an officer lands on the audit, a customer
+/// on the profile). A visitor who must sign in first fetches nothing more than the form.
+pub fn preload_landing(stored: Option<Role>) {
+    match stored {
+        Some(Role::PrivacyOfficer) => wasm_bindgen_futures::spawn_local(async {
+            let _ = audit_preload().await;
+        }),
+        Some(Role::Customer) => wasm_bindgen_futures::spawn_local(async {
+            let _ = profile_preload().await;
+        }),
+        None => {}
+    }
+}
 
 /// `/`: the audit view for privacy officers, the profile for customers.
 pub struct LandingRoute {
@@ -71,6 +107,9 @@ impl LazyRoute for LandingRoute {
     fn data() -> Self {
         let officer = use_context::<Session>()
             .is_some_and(|session| session.role.get_untracked() == Role::PrivacyOfficer);
+        if !officer {
+            prefetch_for("profile");
+        }
         Self { officer }
     }
 
@@ -80,6 +119,20 @@ impl LazyRoute for LandingRoute {
         } else {
             ProfileRoute::view(ProfileRoute).await
         }
+    }
+}
+
+/// Asks the backend for a section's first document while the section's module loads, so the
+/// two wait side by side instead of one after the other.
+fn prefetch_for(module: &str) {
+    let call = match module {
+        "profile" => Call::LoadProfile,
+        "preferences" => Call::LoadPreferences,
+        "privacy" => Call::LoadConsents,
+        _ => return,
+    };
+    if let Some(backend) = use_context::<Backend>() {
+        backend.prefetch(call);
     }
 }
 

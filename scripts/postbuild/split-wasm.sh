@@ -53,6 +53,13 @@ cp "$loader" "$staging/$split_js.js"
 # Only the import specifiers: the wasm imports its functions under the module name itself.
 sed -i "s|from \"\./__wasm_split\.js\"|from \"./$split_js.js\"|g" "$staging/$stem.js"
 
+# The main JS imports the split loader statically, so the wasm cannot start before it has
+# arrived: announce it in the page (beside Trunk's own preload of the main JS) so the two are
+# fetched together instead of one after the other.
+main_preload="<link rel=\"modulepreload\" href=\"/$stem.js\""
+grep -q "$main_preload" "$staging/index.html" || { echo "split-wasm: no preload of $stem.js in index.html" >&2; exit 1; }
+sed -i "s|$main_preload|<link rel=\"modulepreload\" href=\"/$split_js.js\" crossorigin=\"anonymous\" integrity=\"\">&|" "$staging/index.html"
+
 # Trunk wrote sha384 integrity attributes for the JS and wasm it produced; the browser blocks
 # a file whose hash differs, so they are recomputed for what is there now.
 node - "$staging/index.html" "$staging" <<'JS'

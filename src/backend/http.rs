@@ -114,11 +114,7 @@ impl CustomerBackend for HttpBackend {
     }
 
     fn role(&self) -> Role {
-        let stored = local_storage().and_then(|s| s.get_item(ROLE_KEY).ok().flatten());
-        match stored.as_deref() {
-            Some("privacy_officer") => Role::PrivacyOfficer,
-            _ => Role::Customer,
-        }
+        stored_session_role().unwrap_or(Role::Customer)
     }
 
     fn call(&self, call: Call) -> BackendFuture<'_, Reply> {
@@ -356,6 +352,17 @@ async fn body(response: Response) -> Result<String, BackendError> {
 
 fn local_storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok()?
+}
+
+/// The role of the session an earlier visit stored here, if one is stored.
+#[must_use]
+pub fn stored_session_role() -> Option<Role> {
+    stored_token()?;
+    let stored = local_storage()?.get_item(ROLE_KEY).ok()?;
+    Some(match stored.as_deref() {
+        Some("privacy_officer") => Role::PrivacyOfficer,
+        _ => Role::Customer,
+    })
 }
 
 fn stored_token() -> Option<String> {

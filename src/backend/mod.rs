@@ -6,12 +6,14 @@
 pub mod http;
 pub mod ops;
 
+use futures_util::future::{FutureExt, LocalBoxFuture, Shared};
 use rapport_domain::api::Role;
 use rapport_domain::history::HistoryQuery;
 use rapport_domain::{Version, Versioned};
+use send_wrapper::SendWrapper;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 /// What every backend call returns. Futures are not `Send`: in the browser there is one thread.
 pub type BackendFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, BackendError>> + 'a>>;
@@ -183,12 +185,70 @@ pub enum BackendError {
 
 /// The backend in use, shared through context (`expect_context::<Backend>()`).
 #[derive(Clone)]
-pub struct Backend(pub Arc<dyn CustomerBackend + Send + Sync>);
+pub struct Backend {
+    inner: Arc<dyn CustomerBackend + Send + Sync>,
+    prefetched: Arc<Mutex<Option<Prefetch>>>,
+}
+
+/// A call started before the page that needs it had loaded, and its answer to come.
+struct Prefetch {
+    call: Call,
+    answer: SendWrapper<Shared<LocalBoxFuture<'static, Result<Reply, BackendError>>>>,
+}
+
+impl Backend {
+    /// The portal's backend.
+    pub fn new(backend: impl CustomerBackend + Send + Sync + 'static) -> Self {
+        Self {
+            inner: Arc::new(backend),
+            prefetched: Arc::default(),
+        }
+    }
+
+    /// Starts `call` now, for the page about to ask for it (while its module is still
+    /// loading); the page's own call then takes this answer, once.
+    pub fn prefetch(&self, call: Call) {
+        if !self.inner.is_signed_in() {
+            return;
+        }
+        let inner = self.inner.clone();
+        let started = call.clone();
+        let answer = async move { inner.call(started).await }
+            .boxed_local()
+            .shared();
+        wasm_bindgen_futures::spawn_local(answer.clone().map(|_| ()));
+        if let Ok(mut slot) = self.prefetched.lock() {
+            *slot = Some(Prefetch {
+                call,
+                answer: SendWrapper::new(answer),
+            });
+        }
+    }
+
+    /// One call as the signed-in customer (the prefetched answer when there is one for it).
+    pub fn call(&self, call: Call) -> BackendFuture<'_, Reply> {
+        let prefetched = self
+            .prefetched
+            .lock()
+            .ok()
+            .and_then(|mut slot| match slot.take() {
+                Some(prefetch) if prefetch.call == call => Some(prefetch.answer.take()),
+                other => {
+                    *slot = other;
+                    None
+                }
+            });
+        match prefetched {
+            Some(answer) => Box::pin(answer),
+            None => self.inner.call(call),
+        }
+    }
+}
 
 impl std::ops::Deref for Backend {
     type Target = dyn CustomerBackend + Send + Sync;
 
     fn deref(&self) -> &Self::Target {
-        &*self.0
+        &*self.inner
     }
 }

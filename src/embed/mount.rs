@@ -302,6 +302,8 @@ fn mount(host: web_sys::HtmlElement, root: web_sys::ShadowRoot) -> Mounted {
         &document.base_uri().ok().flatten().unwrap_or_default(),
     );
 
+    // The landing section's module loads beside the configuration, not after it.
+    crate::routes::preload_landing(crate::backend::http::stored_session_role());
     wasm_bindgen_futures::spawn_local(async move {
         let loaded = crate::config::load(&config_url)
             .await
