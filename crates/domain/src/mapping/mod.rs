@@ -561,6 +561,13 @@ impl Engine {
         read::data(op, &json, self.op(op)?, None)
     }
 
+    /// What an error answer to `op` says, read through the error pointers (for a refused
+    /// sign-in, whose 401 is otherwise just "signed out").
+    #[must_use]
+    pub fn refusal(&self, op: Operation, answer: &Answer) -> Refusal {
+        read::refusal(op, answer, &self.mapping.errors)
+    }
+
     fn op(&self, op: Operation) -> Result<&OpMapping, Failure> {
         self.mapping
             .operations
