@@ -30,10 +30,12 @@ cleanup() {
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   if [ -n "$pg_dir" ]; then
     su postgres -s /bin/sh -c "pg_ctl -D '$pg_dir/data' -m fast stop" >/dev/null 2>&1 || true
+    rm -rf "$pg_dir"
   fi
   rm -rf "$work"
 }
 trap cleanup EXIT
+[ -z "${CONFORMANCE_KEEP:-}" ] || trap - EXIT
 
 free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
@@ -71,12 +73,12 @@ start_rapport() {
 }
 
 start_postgres() {
-  pg_dir=$work/postgres
-  mkdir -p "$pg_dir"
+  # Its own temporary folder: the postgres user cannot enter root's.
+  pg_dir=$(mktemp -d)
   chown postgres "$pg_dir"
   PG_PORT=$(free_port)
   # initdb refuses to run as root; the cluster belongs to Debian's postgres user.
-  su postgres -s /bin/sh -c "initdb -D '$pg_dir/data' -U postgres --auth=trust" >"$work/initdb.log" 2>&1
+  su postgres -s /bin/sh -c "initdb -D '$pg_dir/data' -U postgres --auth=trust" >"$pg_dir/initdb.log" 2>&1
   su postgres -s /bin/sh -c "pg_ctl -D '$pg_dir/data' -l '$pg_dir/log' -w \
     -o \"-k '$pg_dir' -p $PG_PORT -h 127.0.0.1\" start" >/dev/null
 }
@@ -187,6 +189,7 @@ for store in "${stores[@]}"; do
   pids=()
   if [ -n "$pg_dir" ]; then
     su postgres -s /bin/sh -c "pg_ctl -D '$pg_dir/data' -m fast stop" >/dev/null 2>&1 || true
+    rm -rf "$pg_dir"
     pg_dir=
   fi
 done
