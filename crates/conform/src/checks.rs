@@ -131,9 +131,8 @@ impl Run {
                 saved.data
             ));
         }
-        if saved.version == before.version {
-            return Err(format!("the version stayed {} after a save", saved.version));
-        }
+        // Whether the version moved on is the concurrency checks' business: a store that
+        // keeps one version forever fails those, not this.
         let after: Versioned<Profile> = self.read(Document::Profile, &s.a)?;
         if after != saved {
             return Err(format!(
@@ -235,11 +234,26 @@ impl Run {
     /// A write that names no version must not overwrite what is stored.
     pub fn write_without_version(&self, s: &Sessions) -> Outcome {
         let stored: Versioned<Profile> = self.read(Document::Profile, &s.a)?;
-        let blind = self.profile("blind");
-        match self.write(Document::Profile, &s.a, None, &blind) {
-            Ok(Saved::Saved(_)) => return Err("a write without a version was accepted".into()),
-            Ok(Saved::Conflict(_)) | Err(Failure::Refused(_)) => {}
-            Err(e) => return Err(e.to_string()),
+        let blind = serde_json::to_value(self.profile("blind")).expect("serialises");
+        let request = self
+            .engine
+            .write_request(Document::Profile, &s.a, None, &blind)
+            .map_err(|e| e.to_string())?;
+        let answer = self.send(&request)?;
+        // Judged by the status: an accepted blind write may not even fit the mapping.
+        if (200..300).contains(&answer.status) {
+            // Put the record back, version and all, so the checks after this one see the
+            // store as it was rather than fail for this one's sake.
+            let restored = self.write(Document::Profile, &s.a, Some(stored.version), &stored.data);
+            return Err(format!(
+                "a write without a version was accepted ({}; restored: {})",
+                answer.status,
+                if matches!(restored, Ok(Saved::Saved(_))) {
+                    "yes"
+                } else {
+                    "no"
+                }
+            ));
         }
         let now: Versioned<Profile> = self.read(Document::Profile, &s.a)?;
         if now != stored {
@@ -290,14 +304,13 @@ impl Run {
                     continue;
                 }
                 let body = String::from_utf8_lossy(&answer.body);
-                let leaked = markers.iter().any(|m| body.contains(m.as_str()));
-                if leaked || who != "customer B" {
+                // A 2xx is fine when it holds nothing of A's: `/me/...` answers B with B's
+                // own record, and a list filtered by its owner rule answers a stranger with
+                // an empty page.
+                if markers.iter().any(|m| body.contains(m.as_str())) {
                     problems.push(format!(
-                        "{who} got {} from {} {}{}",
-                        answer.status,
-                        attempt.method,
-                        attempt.url,
-                        if leaked { " with A's data" } else { "" }
+                        "{who} got A's data from {} {} ({})",
+                        attempt.method, attempt.url, answer.status
                     ));
                 }
             }

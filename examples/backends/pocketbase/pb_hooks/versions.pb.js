@@ -33,7 +33,8 @@ onRecordUpdateRequest((e) => {
   if (!e.auth) {
     throw new UnauthorizedError("Sign in first.");
   }
-  const header = e.request.header.get("If-Match");
+  // Request headers, lower-cased with "-" as "_", as PocketBase gives them to hooks.
+  const header = e.requestInfo().headers["if_match"];
   e.app.runInTransaction((txApp) => {
     let current;
     try {
