@@ -161,6 +161,33 @@ impl Run {
         Ok(())
     }
 
+    /// After a refresh the new credential works (PocketBase-style stores; the portal retries
+    /// once this way after a 401).
+    pub fn refresh(&self, s: &Sessions) -> Outcome {
+        let request = self
+            .engine
+            .refresh_request(&s.a)
+            .ok_or("the refresh operation cannot be planned")?;
+        let answer = self.send(&request)?;
+        let renewed = self
+            .engine
+            .refresh_answer(&s.a, &answer)
+            .map_err(|e| e.to_string())?;
+        let _: Versioned<Profile> = self.read(Document::Profile, &renewed)?;
+        Ok(())
+    }
+
+    /// A read-only operation beyond the documents (consents, export) answers with data where
+    /// the mapping says. Erasure is never asked for: it would be carried out on a real store.
+    pub fn other_read(&self, s: &Sessions, op: Operation) -> Outcome {
+        let request = self.engine.request(op, &s.a).map_err(|e| e.to_string())?;
+        let answer = self.send(&request)?;
+        self.engine
+            .answer::<serde_json::Value>(op, &answer)
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    }
+
     /// Two writers edit the same version; the second must be refused with the first's data.
     pub fn stale_write_refused(&self, s: &Sessions) -> Outcome {
         let base: Versioned<Profile> = self.read(Document::Profile, &s.a)?;

@@ -12,7 +12,7 @@ mod http;
 
 use checks::{Customer, Run, Sessions};
 use rapport_domain::config::BackendConfig;
-use rapport_domain::mapping::Engine;
+use rapport_domain::mapping::{Engine, Operation};
 use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -141,10 +141,7 @@ fn main() -> ExitCode {
     report.line("stale-write-refused", run.stale_write_refused(&s));
     report.line("write-without-version", run.write_without_version(&s));
     report.line("isolation", run.isolation(&s));
-    if run
-        .engine
-        .offers(rapport_domain::mapping::Operation::HistoryPage)
-    {
+    if run.engine.offers(Operation::HistoryPage) {
         let history = run.history_paging(&s);
         report.line(
             "history-paging",
@@ -160,6 +157,14 @@ fn main() -> ExitCode {
         }
     } else {
         println!("skip history: the mapping has no history_page");
+    }
+    if run.engine.offers(Operation::Refresh) {
+        report.line("refresh", run.refresh(&s));
+    }
+    for op in [Operation::ConsentsRead, Operation::Export] {
+        if run.engine.offers(op) {
+            report.line(&op.as_str().replace('_', "-"), run.other_read(&s, op));
+        }
     }
     report.line("cors-preflight", run.cors(&s));
     report.line("error-mapping", run.error_mapping(&s));
