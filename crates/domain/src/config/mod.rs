@@ -97,6 +97,10 @@ pub struct BackendConfig {
     /// How a mapped store's requests and answers look (see [`crate::mapping::Mapping`]).
     /// Kept as JSON here and read part by part, so every mistake in it is listed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "Option<crate::mapping::Mapping>")
+    )]
     pub mapping: Option<serde_json::Value>,
 }
 

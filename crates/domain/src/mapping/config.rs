@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 /// A whole mapping: auth, the version rule, every operation, history paging, errors and what
 /// the store offers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Mapping {
     /// How a customer is signed in and how each request carries that.
@@ -35,6 +36,7 @@ pub struct Mapping {
 
 /// Everything the portal asks of a store, named as in the configuration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Operation {
     /// Credentials in, a session out (or, for Basic, a check that they are right).
@@ -132,6 +134,7 @@ impl std::fmt::Display for Operation {
 
 /// How customers are signed in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AuthKind {
     /// The `sign_in` operation answers with a token (and subject, and maybe a role).
@@ -145,6 +148,7 @@ pub enum AuthKind {
 
 /// How customers are signed in and how each request proves it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Auth {
     /// Which of the three ways.
@@ -176,6 +180,7 @@ fn bearer() -> String {
 
 /// One operation's request template and where its answer keeps the data.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct OpMapping {
     /// `GET`, `POST`, `PUT`, `PATCH` or `DELETE`.
@@ -205,6 +210,7 @@ pub struct OpMapping {
 
 /// How versions work in the store.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct VersionMapping {
     /// Where an answer says the version: `"etag"` or `{"pointer": "/version"}`.
@@ -224,6 +230,7 @@ fn default_conflict() -> Vec<u16> {
 
 /// Where an answer carries the record's version.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum VersionSource {
     /// The `ETag` header (strong, quoted).
@@ -234,6 +241,7 @@ pub enum VersionSource {
 
 /// How a write carries the version it was based on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum VersionSink {
     /// `If-Match: "<version>"`.
@@ -246,6 +254,7 @@ pub enum VersionSink {
 
 /// Where a conflict answer keeps the current record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CurrentRecord {
     /// Nowhere: read it again.
@@ -261,6 +270,7 @@ pub enum CurrentRecord {
 
 /// Paging and filters of the history.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct HistoryMapping {
     /// Pointer to the list of events in a page.
@@ -284,6 +294,7 @@ pub struct HistoryMapping {
 
 /// How the next page of history is asked for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Paging {
     /// An opaque cursor from each answer, sent back in a query parameter.
@@ -312,6 +323,7 @@ pub enum Paging {
 
 /// A place in an answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Place {
     /// A header of this name.
@@ -322,6 +334,7 @@ pub enum Place {
 
 /// The history filters the portal offers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Filter {
     /// One kind of event.
@@ -338,6 +351,7 @@ pub enum Filter {
 
 /// One filter as the store takes it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct FilterParam {
     /// The query parameter.
@@ -353,6 +367,7 @@ fn plain_value() -> String {
 
 /// Where an error answer keeps what went wrong.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ErrorPointers {
     /// Pointer to a stable code.
@@ -371,6 +386,7 @@ pub struct ErrorPointers {
 
 /// What a store offers beyond profile and preferences; pages hide the rest and say so.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Capabilities {
     /// Customer since, last purchase and the other facts derived from history.

@@ -301,9 +301,13 @@ impl Engine {
     /// The engine for the configuration's backend: our own contract, or its mapping.
     pub fn for_backend(backend: &BackendConfig) -> Result<Engine, Vec<ConfigProblem>> {
         match (backend.kind, &backend.mapping) {
-            (BackendKind::Rapport, _) | (BackendKind::Mapped, None) => {
-                Ok(Engine::rapport(&backend.base_url))
-            }
+            (BackendKind::Rapport, _) => Ok(Engine::rapport(&backend.base_url)),
+            (BackendKind::Mapped, None) => Err(vec![ConfigProblem {
+                path: "backend.mapping".into(),
+                issue: crate::config::ConfigIssue::Mapping(
+                    "is missing: a \"mapped\" backend needs a mapping".into(),
+                ),
+            }]),
             (BackendKind::Mapped, Some(mapping)) => Ok(Engine::new(
                 &backend.base_url,
                 Mapping::from_value(mapping, "backend.mapping")?,

@@ -701,6 +701,11 @@ fn kind_and_mapping_must_agree() {
     config["backend"] = json!({ "base_url": "/api", "kind": "mapped" });
     let problems = PortalConfig::from_json(&config.to_string(), &["en", "sv"]).unwrap_err();
     assert_eq!(problems[0].path, "backend.mapping");
+    let backend: BackendConfig = serde_json::from_value(config["backend"].clone()).unwrap();
+    assert_eq!(
+        Engine::for_backend(&backend).unwrap_err()[0].path,
+        "backend.mapping"
+    );
     config["backend"] = json!({ "base_url": "/api", "mapping": {} });
     let problems = PortalConfig::from_json(&config.to_string(), &["en", "sv"]).unwrap_err();
     assert_eq!(problems[0].path, "backend.kind");
