@@ -2,6 +2,7 @@
 # Runs rapport-conform against real stores, each started on 127.0.0.1 in a temporary folder,
 # seeded with two customers, and stopped afterwards:
 #   rapport     the reference server (its own contract, written out as a mapping)
+#   rapport-host-token  the same, its customers' tokens handed over as by a host page
 #   kinto       Kinto on a throwaway PostgreSQL cluster
 #   pocketbase  PocketBase with an owner-only rule and the If-Match hook
 #   json-server json-server + json-server-auth: a store that silently overwrites, the negative
@@ -15,7 +16,7 @@ set -euo pipefail
 cd "$RAPPORT_ROOT"
 
 stores=("$@")
-[ ${#stores[@]} -gt 0 ] || stores=(rapport kinto pocketbase json-server)
+[ ${#stores[@]} -gt 0 ] || stores=(rapport rapport-host-token kinto pocketbase json-server)
 target=${CARGO_TARGET_DIR:-$RAPPORT_ROOT/target}
 ORIGIN=http://127.0.0.1:8080       # the portal's origin the stores must allow
 A_EMAIL=conform-ann@conform.example A_PASSWORD=ann-Secret-1
@@ -57,8 +58,8 @@ conform=$target/debug/rapport-conform
 server=$target/debug/rapport-server
 
 start_rapport() {
-  local dir=$work/rapport port
-  mkdir -p "$dir"
+  local dir port
+  dir=$(mktemp -d -p "$work")
   port=$(free_port)
   local common=(--db "$dir/rapport.sqlite3" --ledger-key "$dir/ledger.key")
   RAPPORT_PASSWORD=$A_PASSWORD "$server" add-account "${common[@]}" --email "$A_EMAIL" >/dev/null
@@ -70,6 +71,19 @@ start_rapport() {
   BASE=http://127.0.0.1:$port/api
   wait_for "$BASE/me/profile"
   VERSION="reference server"
+}
+
+# The reference server again, its customers' tokens handed over as a host page would.
+start_rapport_host_token() {
+  start_rapport
+  token() {
+    curl -sf -X POST -H 'Content-Type: application/json' -d "{\"email\":\"$1\",\"password\":\"$2\"}" \
+      "$BASE/session" | python3 -c 'import json, sys; print(json.load(sys.stdin)["token"])'
+  }
+  # For a host hand-off, conform takes SUBJECT:TOKEN in place of EMAIL:PASSWORD.
+  A_USER=$A_EMAIL A_SECRET=$(token "$A_EMAIL" "$A_PASSWORD")
+  B_USER=$B_EMAIL B_SECRET=$(token "$B_EMAIL" "$B_PASSWORD")
+  VERSION="reference server, tokens handed over by a host page"
 }
 
 start_postgres() {
@@ -154,9 +168,10 @@ start_json_server() {
 as_expected=0
 not_as_expected=0
 for store in "${stores[@]}"; do
-  A_USER=$A_EMAIL B_USER=$B_EMAIL
+  A_USER=$A_EMAIL B_USER=$B_EMAIL A_SECRET=$A_PASSWORD B_SECRET=$B_PASSWORD
   case $store in
     rapport) start_rapport ;;
+    rapport-host-token) start_rapport_host_token ;;
     kinto) start_kinto ;;
     pocketbase) start_pocketbase ;;
     json-server) start_json_server ;;
@@ -166,7 +181,7 @@ for store in "${stores[@]}"; do
   set +e
   # The command's own summary is reworded so that test.sh counts stores, not checks.
   "$conform" --config "examples/backends/$store/config.json" --base-url "$BASE" \
-    --a "$A_USER:$A_PASSWORD" --b "$B_USER:$B_PASSWORD" --origin "$ORIGIN" >"$work/$store.out" 2>&1
+    --a "$A_USER:$A_SECRET" --b "$B_USER:$B_SECRET" --origin "$ORIGIN" >"$work/$store.out" 2>&1
   status=$?
   set -e
   sed -E 's/^conform: ([0-9]+) passed, ([0-9]+) failed$/conform: \1 checks ok, \2 not ok/' "$work/$store.out"

@@ -2,10 +2,11 @@
 //! through the domain engine, so a pass here is a pass for the portal.
 
 use crate::http::Client;
+use rapport_domain::api::Role;
 use rapport_domain::history::{HistoryEvent, HistoryQuery};
 use rapport_domain::mapping::{
-    Answer, Document, Engine, Failure, Filter, Operation, Paging, Place, Request, Saved, Session,
-    VersionSource,
+    Answer, AuthKind, Document, Engine, Failure, Filter, Operation, Paging, Place, Request, Saved,
+    Session, VersionSource,
 };
 use rapport_domain::{Preferences, Profile, Version, Versioned};
 use std::sync::Barrier;
@@ -49,6 +50,43 @@ impl Run {
         self.engine
             .sign_in_answer(&who.username, &who.password, &answer)
             .map_err(|e| format!("{} could not sign in: {e}", who.username))
+    }
+
+    /// Sessions from tokens a host page hands over (`--a SUBJECT:TOKEN`); each must read
+    /// its customer's profile.
+    pub fn handed_over(&self) -> Result<Sessions, String> {
+        let session = |who: &Customer| -> Result<Session, String> {
+            let session = self
+                .engine
+                .handed_over(&who.password, &who.username, Role::Customer);
+            let _: Versioned<Profile> = self
+                .read(Document::Profile, &session)
+                .map_err(|e| format!("{}'s token: {e}", who.username))?;
+            Ok(session)
+        };
+        Ok(Sessions {
+            a: session(&self.a)?,
+            b: session(&self.b)?,
+        })
+    }
+
+    /// A made-up token is turned away.
+    pub fn refuses_wrong_token(&self) -> Outcome {
+        let wrong = self.engine.handed_over(
+            &format!("{}-wrong", self.a.password),
+            &self.a.username,
+            Role::Customer,
+        );
+        let request = self
+            .engine
+            .read_request(Document::Profile, &wrong)
+            .map_err(|e| e.to_string())?;
+        let answer = self.send(&request)?;
+        if [401, 403].contains(&answer.status) {
+            Ok(())
+        } else {
+            Err(format!("a wrong token got {}", answer.status))
+        }
     }
 
     pub fn sign_in_refuses_bad_password(&self) -> Outcome {
@@ -579,15 +617,20 @@ impl Run {
     /// refused document's field named where the mapping says.
     pub fn error_mapping(&self, s: &Sessions) -> Outcome {
         let wrong = format!("{}-wrong", self.a.password);
-        let request = self
-            .engine
-            .sign_in_request(&self.a.username, &wrong)
-            .map_err(|e| e.to_string())?;
+        let request = if self.engine.mapping().auth.kind == AuthKind::Header {
+            let session = self
+                .engine
+                .handed_over(&wrong, &self.a.username, Role::Customer);
+            self.engine.read_request(Document::Profile, &session)
+        } else {
+            self.engine.sign_in_request(&self.a.username, &wrong)
+        }
+        .map_err(|e| e.to_string())?;
         let answer = self.send(&request)?;
-        let refusal = self.engine.refusal(Operation::SignIn, &answer);
+        let refusal = self.engine.refusal(request.operation, &answer);
         if refusal.code.is_none() && refusal.message.is_none() {
             return Err(format!(
-                "the refused sign-in ({}) has no code or message at the mapped pointers {:?}: {}",
+                "the refused credentials ({}) have no code or message at the mapped pointers {:?}: {}",
                 answer.status,
                 self.engine.mapping().errors,
                 String::from_utf8_lossy(&answer.body)

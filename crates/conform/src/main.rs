@@ -12,12 +12,13 @@ mod http;
 
 use checks::{Customer, Run, Sessions};
 use rapport_domain::config::BackendConfig;
-use rapport_domain::mapping::{Engine, Operation};
+use rapport_domain::mapping::{AuthKind, Engine, Operation};
 use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 const USAGE: &str = "usage: rapport-conform --config FILE --a EMAIL:PASSWORD --b EMAIL:PASSWORD \
-[--origin ORIGIN] [--base-url URL]";
+[--origin ORIGIN] [--base-url URL]\n\
+(with \"auth\": {\"kind\": \"header\"}, --a and --b are SUBJECT:TOKEN, as a host page hands them over)";
 
 struct Args {
     config: String,
@@ -113,20 +114,30 @@ fn main() -> ExitCode {
         nonce,
     };
     let mut report = Report::default();
-    let sessions = run.sign_in(&run.a).and_then(|a| {
-        Ok(Sessions {
-            a,
-            b: run.sign_in(&run.b)?,
+    let handed_over = run.engine.mapping().auth.kind == AuthKind::Header;
+    let sessions = if handed_over {
+        // No sign-in of its own: the host page hands over each customer's token.
+        run.handed_over()
+    } else {
+        run.sign_in(&run.a).and_then(|a| {
+            Ok(Sessions {
+                a,
+                b: run.sign_in(&run.b)?,
+            })
         })
-    });
+    };
     report.line(
         "sign-in",
         sessions.as_ref().map(|_| ()).map_err(Clone::clone),
     );
-    report.line(
-        "sign-in-refuses-bad-password",
-        run.sign_in_refuses_bad_password(),
-    );
+    if handed_over {
+        report.line("refuses-a-wrong-token", run.refuses_wrong_token());
+    } else {
+        report.line(
+            "sign-in-refuses-bad-password",
+            run.sign_in_refuses_bad_password(),
+        );
+    }
     let Ok(s) = sessions else {
         report.line(
             "everything-else",
