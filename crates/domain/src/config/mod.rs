@@ -91,6 +91,35 @@ pub struct BackendConfig {
     /// Base URL of the JSON API: absolute (`https://api.example.com/rapport`) or a path on
     /// the portal's own origin (`/api`).
     pub base_url: String,
+    /// Rapport's own contract (the default) or a store described by `mapping`.
+    #[serde(default, skip_serializing_if = "BackendKind::is_rapport")]
+    pub kind: BackendKind,
+    /// How a mapped store's requests and answers look (see [`crate::mapping::Mapping`]).
+    /// Kept as JSON here and read part by part, so every mistake in it is listed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "Option<crate::mapping::Mapping>")
+    )]
+    pub mapping: Option<serde_json::Value>,
+}
+
+/// Which kind of backend.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum BackendKind {
+    /// The HTTP contract of `docs/openapi.yaml`.
+    #[default]
+    Rapport,
+    /// A business's own JSON store, described by `backend.mapping`.
+    Mapped,
+}
+
+impl BackendKind {
+    fn is_rapport(&self) -> bool {
+        *self == Self::Rapport
+    }
 }
 
 /// Theme settings the stylesheet reads; anything else is a typo.
@@ -174,6 +203,8 @@ pub enum ConfigIssue {
     DefaultFrequencyNotOffered(String),
     /// A reason given for a profile field the portal does not have.
     UnknownProfileField(String),
+    /// A mistake in a backend mapping; the text says what and how to fix it.
+    Mapping(String),
 }
 
 impl fmt::Display for ConfigIssue {
@@ -258,6 +289,7 @@ impl fmt::Display for ConfigIssue {
                 "\"{field}\" is not a profile field; use one of {}",
                 PROFILE_FIELDS.join(", ")
             ),
+            Self::Mapping(text) => f.write_str(text),
             Self::UnsafeThemeValue(value) => write!(
                 f,
                 "\"{value}\" is not allowed in a theme value: use a plain CSS value such as #0b6e4f or 8px, without ; {{ }} < > \\ or url("
@@ -341,6 +373,33 @@ impl PortalConfig {
                 "backend.base_url".into(),
                 ConfigIssue::BadBaseUrl(url.to_owned()),
             );
+        }
+
+        match (self.backend.kind, &self.backend.mapping) {
+            (BackendKind::Mapped, None) => report(
+                "backend.mapping".into(),
+                ConfigIssue::Mapping(
+                    "is missing: a \"mapped\" backend needs a mapping (see docs/backends.md)"
+                        .into(),
+                ),
+            ),
+            (BackendKind::Rapport, Some(_)) => report(
+                "backend.kind".into(),
+                ConfigIssue::Mapping(
+                    "a mapping is only read with \"kind\": \"mapped\"; add it or remove the mapping"
+                        .into(),
+                ),
+            ),
+            (BackendKind::Mapped, Some(mapping)) => {
+                if let Err(mistakes) =
+                    crate::mapping::Mapping::from_value(mapping, "backend.mapping")
+                {
+                    for mistake in mistakes {
+                        report(mistake.path, mistake.issue);
+                    }
+                }
+            }
+            (BackendKind::Rapport, None) => {}
         }
 
         let base = self.base_path.as_str();
