@@ -1,7 +1,7 @@
 //! The shell: translations, theme, backend and session for everything inside; then the
 //! header, the navigation and the routes.
 
-use crate::backend::{Backend, http::HttpBackend};
+use crate::backend::{Backend, http::HttpBackend, mapped::MappedBackend};
 use crate::config::ConfigFailure;
 use crate::editor::{UnsavedChanges, forget_drafts};
 use crate::i18n::*;
@@ -17,7 +17,9 @@ use leptos_i18n::Locale as _;
 use leptos_router::components::{A, Route, Router, Routes};
 use leptos_router::{Lazy, path};
 use rapport_domain::api::Role;
+use rapport_domain::config::BackendKind;
 use rapport_domain::config::PortalConfig;
+use rapport_domain::mapping::Engine;
 
 /// The whole portal, or the list of configuration mistakes when it cannot start.
 #[component]
@@ -39,7 +41,13 @@ fn Portal(config: PortalConfig) -> impl IntoView {
     let i18n = use_i18n();
     start_in_language(i18n, &config);
 
-    let backend = Backend::new(HttpBackend::new(&config.backend.base_url));
+    let backend = match Engine::for_backend(&config.backend) {
+        Ok(engine) if config.backend.kind == BackendKind::Mapped => {
+            Backend::new(MappedBackend::new(engine))
+        }
+        // A mapping that does not check was listed on the configuration page already.
+        _ => Backend::new(HttpBackend::new(&config.backend.base_url)),
+    };
     let session = Session {
         signed_in: RwSignal::new(backend.is_signed_in()),
         role: RwSignal::new(backend.role()),

@@ -285,7 +285,10 @@ impl Drop for AbortOnDrop {
 }
 
 /// Sends a request, with `body` as JSON when given; cancelled if dropped before the answer.
-async fn send(request: RequestBuilder, body: Option<String>) -> Result<Response, BackendError> {
+pub(super) async fn send(
+    request: RequestBuilder,
+    body: Option<String>,
+) -> Result<Response, BackendError> {
     let mut abort = AbortOnDrop(web_sys::AbortController::new().ok());
     let request = request.abort_signal(abort.0.as_ref().map(|c| c.signal()).as_ref());
     let request = match body {

@@ -4,11 +4,13 @@
 //! ([`http::HttpBackend`] for the documented JSON contract). Adding a backend never touches a page.
 
 pub mod http;
+pub mod mapped;
 pub mod ops;
 
 use futures_util::future::{FutureExt, LocalBoxFuture, Shared};
 use rapport_domain::api::Role;
 use rapport_domain::history::HistoryQuery;
+use rapport_domain::mapping::{Capabilities, Filter};
 use rapport_domain::{Version, Versioned};
 use send_wrapper::SendWrapper;
 use std::future::Future;
@@ -87,6 +89,8 @@ pub enum Reply {
     /// A versioned write was refused because the record had moved on; the body holds
     /// `current`, the record as it is now.
     Conflict(String),
+    /// The store holds no such document yet; the first save creates it.
+    Unstored,
 }
 
 /// The operations of a backend a customer's pages need.
@@ -108,6 +112,14 @@ pub trait CustomerBackend {
     fn call(&self, call: Call) -> BackendFuture<'_, Reply>;
     /// The whole history as a file, ready to hand to the browser's download.
     fn export_history(&self, format: ExportFormat) -> BackendFuture<'_, Download>;
+    /// What this backend offers; pages show only that, and say what is missing.
+    fn capabilities(&self) -> Capabilities {
+        Capabilities::ALL
+    }
+    /// The history filters the backend can apply (`None`: all of them).
+    fn history_filters(&self) -> Option<Vec<Filter>> {
+        None
+    }
     /// The officer's audit, when this backend offers it.
     fn auditor(&self) -> Option<&dyn AuditBackend> {
         None

@@ -9,13 +9,14 @@ use rapport_domain::consent::{
     ScreenCatalog,
 };
 use rapport_domain::history::{DerivedFacts, HistoryPage, HistoryQuery};
+use rapport_domain::mapping::UNSTORED;
 use rapport_domain::{Preferences, Profile, Version, Versioned};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 /// The customer's profile and its version.
 pub fn load_profile(backend: &Backend) -> BackendFuture<'_, Versioned<Profile>> {
-    Box::pin(async move { done(backend.call(Call::LoadProfile).await?) })
+    Box::pin(async move { document(backend.call(Call::LoadProfile).await?) })
 }
 
 /// Stores the profile if the stored one is still at `version`.
@@ -35,7 +36,7 @@ pub fn save_profile(
 
 /// The customer's checklist answers and contact choices.
 pub fn load_preferences(backend: &Backend) -> BackendFuture<'_, Versioned<Preferences>> {
-    Box::pin(async move { done(backend.call(Call::LoadPreferences).await?) })
+    Box::pin(async move { document(backend.call(Call::LoadPreferences).await?) })
 }
 
 /// Stores the preferences if the stored ones are still at `version`.
@@ -71,7 +72,7 @@ pub fn export_data(backend: &Backend) -> BackendFuture<'_, String> {
     Box::pin(async move {
         match backend.call(Call::ExportData).await? {
             Reply::Done(text) => Ok(text),
-            Reply::Conflict(_) => Err(unexpected_conflict()),
+            _ => Err(unexpected_conflict()),
         }
     })
 }
@@ -150,7 +151,18 @@ async fn audit(backend: &Backend, call: AuditCall) -> Result<String, BackendErro
 fn done<T: DeserializeOwned>(reply: Reply) -> Result<T, BackendError> {
     match reply {
         Reply::Done(text) => read(&text),
-        Reply::Conflict(_) => Err(unexpected_conflict()),
+        _ => Err(unexpected_conflict()),
+    }
+}
+
+/// A versioned document; one the store does not hold yet is empty, and saving creates it.
+fn document<T: DeserializeOwned + Default>(reply: Reply) -> Result<Versioned<T>, BackendError> {
+    match reply {
+        Reply::Unstored => Ok(Versioned {
+            version: UNSTORED,
+            data: T::default(),
+        }),
+        other => done(other),
     }
 }
 
@@ -164,6 +176,7 @@ fn saved<T: DeserializeOwned>(reply: Reply) -> Result<Saved<T>, BackendError> {
     match reply {
         Reply::Done(text) => read(&text).map(Saved::Stored),
         Reply::Conflict(text) => read::<Current<T>>(&text).map(|c| Saved::Conflict(c.current)),
+        Reply::Unstored => Err(unexpected_conflict()),
     }
 }
 
@@ -177,5 +190,5 @@ fn json<T: Serialize>(value: &T) -> Result<String, BackendError> {
 }
 
 fn unexpected_conflict() -> BackendError {
-    BackendError::Unreadable("a version conflict where none can happen".into())
+    BackendError::Unreadable("an answer this call cannot have".into())
 }
