@@ -3,4 +3,5 @@
 pub mod backend_error;
 pub mod field;
 pub mod loading;
+pub mod offered;
 pub mod why;

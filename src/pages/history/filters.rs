@@ -2,9 +2,11 @@
 //! search box that waits for a pause in typing (250 ms) before asking the backend.
 
 use super::{format, labels};
+use crate::components::offered::filters_by;
 use crate::i18n::*;
 use leptos::prelude::*;
 use rapport_domain::history::{Channel, EventKind, HistoryQuery, MAX_QUERY_CHARS, search_terms};
+use rapport_domain::mapping::Filter;
 use std::time::Duration;
 
 /// How long the search box waits after the last key before searching.
@@ -115,70 +117,80 @@ pub fn FilterControls(filters: Filters) -> impl IntoView {
         >
             <h2 id="history-filters-title">{t!(i18n, history.filters_title)}</h2>
             <div class="filter-grid">
-                <div class="field">
-                    <label for="history-kind">{t!(i18n, history.kind)}</label>
-                    <select
-                        id="history-kind"
-                        prop:value=move || filters.kind.get().map_or("", EventKind::as_str)
-                        on:change=move |ev| filters.kind.set(EventKind::parse(&event_target_value(&ev)))
-                    >
-                        <option value="">{t!(i18n, history.all_kinds)}</option>
-                        {EventKind::ALL
-                            .into_iter()
-                            .map(|k| view! { <option value=k.as_str()>{move || labels::kind(i18n, k)}</option> })
-                            .collect_view()}
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="history-channel">{t!(i18n, history.channel)}</label>
-                    <select
-                        id="history-channel"
-                        prop:value=move || filters.channel.get().map_or("", Channel::as_str)
-                        on:change=move |ev| filters.channel.set(Channel::parse(&event_target_value(&ev)))
-                    >
-                        <option value="">{t!(i18n, history.all_channels)}</option>
-                        {Channel::ALL
-                            .into_iter()
-                            .map(|c| view! { <option value=c.as_str()>{move || labels::channel(i18n, c)}</option> })
-                            .collect_view()}
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="history-from">{t!(i18n, history.from)}</label>
-                    <input
-                        id="history-from"
-                        type="date"
-                        prop:value=move || filters.from.get()
-                        on:change=move |ev| filters.from.set(event_target_value(&ev))
-                    />
-                </div>
-                <div class="field">
-                    <label for="history-to">{t!(i18n, history.to)}</label>
-                    <input
-                        id="history-to"
-                        type="date"
-                        prop:value=move || filters.to.get()
-                        aria-invalid=move || reversed().then_some("true")
-                        aria-describedby="history-dates-problem"
-                        on:change=move |ev| filters.to.set(event_target_value(&ev))
-                    />
-                    <p id="history-dates-problem" class="problem" aria-live="polite">
-                        {move || reversed().then_some(t!(i18n, history.dates_reversed))}
-                    </p>
-                </div>
-                <div class="field search">
-                    <label for="history-search">{t!(i18n, history.search)}</label>
-                    <p id="history-search-hint" class="hint">{t!(i18n, history.search_hint)}</p>
-                    <input
-                        id="history-search"
-                        type="search"
-                        autocomplete="off"
-                        maxlength=MAX_QUERY_CHARS.to_string()
-                        aria-describedby="history-search-hint"
-                        prop:value=move || typed.get()
-                        on:input=on_search
-                    />
-                </div>
+                {filters_by(Filter::Kind).then(|| view! {
+                    <div class="field">
+                        <label for="history-kind">{t!(i18n, history.kind)}</label>
+                        <select
+                            id="history-kind"
+                            prop:value=move || filters.kind.get().map_or("", EventKind::as_str)
+                            on:change=move |ev| filters.kind.set(EventKind::parse(&event_target_value(&ev)))
+                        >
+                            <option value="">{t!(i18n, history.all_kinds)}</option>
+                            {EventKind::ALL
+                                .into_iter()
+                                .map(|k| view! { <option value=k.as_str()>{move || labels::kind(i18n, k)}</option> })
+                                .collect_view()}
+                        </select>
+                    </div>
+                })}
+                {filters_by(Filter::Channel).then(|| view! {
+                    <div class="field">
+                        <label for="history-channel">{t!(i18n, history.channel)}</label>
+                        <select
+                            id="history-channel"
+                            prop:value=move || filters.channel.get().map_or("", Channel::as_str)
+                            on:change=move |ev| filters.channel.set(Channel::parse(&event_target_value(&ev)))
+                        >
+                            <option value="">{t!(i18n, history.all_channels)}</option>
+                            {Channel::ALL
+                                .into_iter()
+                                .map(|c| view! { <option value=c.as_str()>{move || labels::channel(i18n, c)}</option> })
+                                .collect_view()}
+                        </select>
+                    </div>
+                })}
+                {filters_by(Filter::From).then(|| view! {
+                    <div class="field">
+                        <label for="history-from">{t!(i18n, history.from)}</label>
+                        <input
+                            id="history-from"
+                            type="date"
+                            prop:value=move || filters.from.get()
+                            on:change=move |ev| filters.from.set(event_target_value(&ev))
+                        />
+                    </div>
+                })}
+                {filters_by(Filter::To).then(|| view! {
+                    <div class="field">
+                        <label for="history-to">{t!(i18n, history.to)}</label>
+                        <input
+                            id="history-to"
+                            type="date"
+                            prop:value=move || filters.to.get()
+                            aria-invalid=move || reversed().then_some("true")
+                            aria-describedby="history-dates-problem"
+                            on:change=move |ev| filters.to.set(event_target_value(&ev))
+                        />
+                        <p id="history-dates-problem" class="problem" aria-live="polite">
+                            {move || reversed().then_some(t!(i18n, history.dates_reversed))}
+                        </p>
+                    </div>
+                })}
+                {filters_by(Filter::Q).then(|| view! {
+                    <div class="field search">
+                        <label for="history-search">{t!(i18n, history.search)}</label>
+                        <p id="history-search-hint" class="hint">{t!(i18n, history.search_hint)}</p>
+                        <input
+                            id="history-search"
+                            type="search"
+                            autocomplete="off"
+                            maxlength=MAX_QUERY_CHARS.to_string()
+                            aria-describedby="history-search-hint"
+                            prop:value=move || typed.get()
+                            on:input=on_search
+                        />
+                    </div>
+                })}
             </div>
             <button type="button" class="secondary" on:click=clear>{t!(i18n, history.clear)}</button>
         </form>

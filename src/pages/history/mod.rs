@@ -11,6 +11,7 @@ pub use facts::{FactsList, HistoryFacts};
 
 use crate::backend::{Backend, BackendError, ExportFormat};
 use crate::components::backend_error::BackendErrorText;
+use crate::components::offered::{Feature, IfOffered};
 use crate::dom;
 use crate::i18n::*;
 use crate::session::Session;
@@ -49,9 +50,13 @@ pub fn HistoryPage() -> impl IntoView {
         <p>{t!(i18n, history.intro)}</p>
         <section class="card" aria-labelledby="history-facts-title">
             <h2 id="history-facts-title">{t!(i18n, history.facts_title)}</h2>
-            <HistoryFacts />
+            <IfOffered feature=Feature::Facts>
+                <HistoryFacts />
+            </IfOffered>
         </section>
-        <Export />
+        <IfOffered feature=Feature::Exports>
+            <Export />
+        </IfOffered>
         <FilterControls filters=filters />
         <TimelineView timeline=timeline narrowing=narrowing />
     }

@@ -5,6 +5,7 @@
 
 use crate::backend::{Backend, BackendError, ops};
 use crate::components::backend_error::BackendErrorText;
+use crate::components::offered::{Feature, NotOffered, offers};
 use crate::dom;
 use crate::i18n::*;
 use crate::session::Session;
@@ -66,6 +67,7 @@ pub fn Consents(loaded: MyConsents) -> impl IntoView {
                 .collect_view()}
         </section>
         <ConsentHistory receipts=receipts />
+        <NotOffered feature=Feature::Ledger />
     }
 }
 
@@ -187,7 +189,11 @@ fn Receipt(receipt: ConsentReceipt) -> impl IntoView {
         <div class="receipt" role="status">
             <p>
                 {move || decision_label(i18n, decision)} ". "
-                {t!(i18n, privacy.receipt, number, when = move || when.clone(), hash = move || hash.clone(), entry = move || entry.clone())}
+                {if offers(Feature::Ledger) {
+                    t!(i18n, privacy.receipt, number, when = move || when.clone(), hash = move || hash.clone(), entry = move || entry.clone()).into_any()
+                } else {
+                    t!(i18n, privacy.receipt_plain, number, when = move || when.clone(), hash = move || hash.clone()).into_any()
+                }}
             </p>
             <button type="button" class="secondary" on:click=move |_| dom::download(&name, "application/json", &json)>
                 {t!(i18n, privacy.download_receipt)}

@@ -7,6 +7,7 @@ mod data;
 
 use crate::backend::ops;
 use crate::components::loading::LoadThen;
+use crate::components::offered::{Feature, IfOffered};
 use crate::i18n::*;
 use consents::Consents;
 use data::{DownloadData, Erasure};
@@ -24,8 +25,12 @@ pub fn PrivacyPage() -> impl IntoView {
             load=|backend| ops::load_consents(backend)
             render=|loaded| view! { <Consents loaded=loaded /> }.into_any()
         />
-        <DownloadData />
-        <Erasure />
+        <IfOffered feature=Feature::Exports>
+            <DownloadData />
+        </IfOffered>
+        <IfOffered feature=Feature::Erasure>
+            <Erasure />
+        </IfOffered>
         <Policy />
     }
 }

@@ -7,6 +7,7 @@ pub use form::ProfileForm;
 
 use crate::backend::ops;
 use crate::components::loading::LoadThen;
+use crate::components::offered::{Feature, IfOffered};
 use crate::i18n::*;
 use crate::pages::history::HistoryFacts;
 use leptos::prelude::*;
@@ -26,7 +27,9 @@ pub fn ProfilePage() -> impl IntoView {
         // Read-only and loaded on its own: a failure here never stands in the way of editing.
         <section class="card" aria-labelledby="profile-facts-title">
             <h2 id="profile-facts-title">{t!(i18n, history.profile_facts)}</h2>
-            <HistoryFacts />
+            <IfOffered feature=Feature::Facts>
+                <HistoryFacts />
+            </IfOffered>
             <p><A href=crate::embed::href("/history")>{t!(i18n, history.see_all)}</A></p>
         </section>
     }
