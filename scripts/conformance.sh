@@ -17,7 +17,8 @@ cd "$RAPPORT_ROOT"
 
 stores=("$@")
 [ ${#stores[@]} -gt 0 ] || stores=(rapport rapport-host-token kinto pocketbase json-server)
-target=${CARGO_TARGET_DIR:-$RAPPORT_ROOT/target}
+# Wherever cargo builds (CARGO_TARGET_DIR, a config's target-dir, or ./target).
+target=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
 ORIGIN=http://127.0.0.1:8080       # the portal's origin the stores must allow
 A_EMAIL=conform-ann@conform.example A_PASSWORD=ann-Secret-1
 B_EMAIL=conform-bo@conform.example B_PASSWORD=bo-Secret-2

@@ -81,6 +81,7 @@ impl AppState {
 /// are 413 and must arrive within `body_timeout`.
 pub fn app(state: AppState, dist: Option<&std::path::Path>) -> std::io::Result<Router> {
     let limits = state.guards.limits.clone();
+    let backend_url = state.config.backend.base_url.clone();
     let api = http::router()
         .with_state(state)
         .layer(DefaultBodyLimit::max(limits.max_body_bytes))
@@ -114,7 +115,7 @@ pub fn app(state: AppState, dist: Option<&std::path::Path>) -> std::io::Result<R
         ));
     let router = Router::new().nest("/api", api);
     Ok(match dist {
-        Some(dist) => router.fallback_service(site::service(dist)?),
+        Some(dist) => router.fallback_service(site::service(dist, &backend_url)?),
         None => router,
     })
 }

@@ -25,10 +25,13 @@ use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 /// Serves `dist`, falling back to its index.html for the portal's own routes (deep links).
-pub fn service(dist: &Path) -> std::io::Result<Router> {
+/// `backend_url` is the configured backend's base URL: a store on another origin is added to
+/// `connect-src`, so the portal may reach it and nothing else.
+pub fn service(dist: &Path, backend_url: &str) -> std::io::Result<Router> {
     let index = dist.join("index.html");
     let policy = Policy {
         index: index.clone(),
+        connect: connect_src(backend_url),
         cached: Arc::new(Mutex::new(None)),
     };
     // Fail at start-up, not on the first request, when there is no portal to serve.
@@ -118,6 +121,7 @@ fn is_content_hashed(path: &str) -> bool {
 #[derive(Clone)]
 struct Policy {
     index: PathBuf,
+    connect: String,
     cached: Arc<Mutex<Option<(SystemTime, HeaderValue)>>>,
 }
 
@@ -132,16 +136,41 @@ impl Policy {
             return Ok(value.clone());
         }
         let html = std::fs::read_to_string(&self.index)?;
-        let value = HeaderValue::from_str(&content_security_policy(&html))
+        let value = HeaderValue::from_str(&policy_with_connect(&html, &self.connect))
             .map_err(|err| std::io::Error::new(std::io::ErrorKind::InvalidData, err))?;
         *cached = Some((modified, value.clone()));
         Ok(value)
     }
 }
 
-/// The policy for a page whose inline scripts are exactly those in `html`.
+/// `connect-src` for a backend at `base_url`: `'self'`, and the backend's origin when it is
+/// elsewhere. Only an origin made of host characters gets in, so a URL can never add a
+/// directive of its own (`https://x;script-src *`).
+#[must_use]
+pub fn connect_src(base_url: &str) -> String {
+    let origin = ["https://", "http://"].iter().find_map(|scheme| {
+        let rest = base_url.strip_prefix(scheme)?;
+        let host = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
+        let plain = !host.is_empty()
+            && host
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'));
+        plain.then(|| format!("{scheme}{host}"))
+    });
+    match origin {
+        Some(origin) => format!("'self' {origin}"),
+        None => "'self'".into(),
+    }
+}
+
+/// The policy for a page whose inline scripts are exactly those in `html`, its backend on
+/// the same origin.
 #[must_use]
 pub fn content_security_policy(html: &str) -> String {
+    policy_with_connect(html, "'self'")
+}
+
+fn policy_with_connect(html: &str, connect: &str) -> String {
     let hashes: String = inline_scripts(html)
         .map(|script| {
             let digest = Sha256::digest(script.as_bytes());
@@ -153,7 +182,7 @@ pub fn content_security_policy(html: &str) -> String {
         .collect();
     format!(
         "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{hashes}; style-src 'self'; \
-         img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; \
+         img-src 'self' data:; font-src 'self'; connect-src {connect}; object-src 'none'; \
          base-uri 'self'; form-action 'self'; frame-ancestors 'self'"
     )
 }
@@ -184,6 +213,32 @@ mod tests {
         );
         assert!(
             !csp.contains("unsafe-inline") && !csp.contains("'unsafe-eval'"),
+            "{csp}"
+        );
+    }
+
+    #[test]
+    fn connect_src_follows_the_backend() {
+        assert_eq!(connect_src("/api"), "'self'");
+        assert_eq!(
+            connect_src("https://store.example:8443/v1?x=1"),
+            "'self' https://store.example:8443"
+        );
+        assert_eq!(
+            connect_src("http://127.0.0.1:8888"),
+            "'self' http://127.0.0.1:8888"
+        );
+        for hostile in [
+            "https://x;script-src *",
+            "https://x y",
+            "https:///api",
+            "ftp://x",
+        ] {
+            assert_eq!(connect_src(hostile), "'self'", "{hostile}");
+        }
+        let csp = policy_with_connect("", &connect_src("https://store.example/v1"));
+        assert!(
+            csp.contains("; connect-src 'self' https://store.example; "),
             "{csp}"
         );
     }
