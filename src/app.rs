@@ -1,7 +1,7 @@
 //! The shell: translations, theme, backend and session for everything inside; then the
 //! header, the navigation and the routes.
 
-use crate::backend::{Backend, http::HttpBackend, mapped::MappedBackend};
+use crate::backend::Backend;
 use crate::config::ConfigFailure;
 use crate::editor::{UnsavedChanges, forget_drafts};
 use crate::i18n::*;
@@ -17,19 +17,17 @@ use leptos_i18n::Locale as _;
 use leptos_router::components::{A, Route, Router, Routes};
 use leptos_router::{Lazy, path};
 use rapport_domain::api::Role;
-use rapport_domain::config::BackendKind;
 use rapport_domain::config::PortalConfig;
-use rapport_domain::mapping::Engine;
 
 /// The whole portal, or the list of configuration mistakes when it cannot start.
 #[component]
-pub fn App(loaded: Result<PortalConfig, ConfigFailure>) -> impl IntoView {
+pub fn App(loaded: Result<(PortalConfig, Backend), ConfigFailure>) -> impl IntoView {
     // An embedded portal leaves the host page's <html lang> alone (it sets its own element's).
     let owns_page = crate::embed::owns_page();
     view! {
         <I18nContextProvider set_lang_attr_on_html=owns_page set_dir_attr_on_html=owns_page>
             {match loaded {
-                Ok(config) => view! { <Portal config=config /> }.into_any(),
+                Ok((config, backend)) => view! { <Portal config=config backend=backend /> }.into_any(),
                 Err(failure) => view! { <ConfigProblems failure=failure /> }.into_any(),
             }}
         </I18nContextProvider>
@@ -37,17 +35,10 @@ pub fn App(loaded: Result<PortalConfig, ConfigFailure>) -> impl IntoView {
 }
 
 #[component]
-fn Portal(config: PortalConfig) -> impl IntoView {
+fn Portal(config: PortalConfig, backend: Backend) -> impl IntoView {
     let i18n = use_i18n();
     start_in_language(i18n, &config);
 
-    let backend = match Engine::for_backend(&config.backend) {
-        Ok(engine) if config.backend.kind == BackendKind::Mapped => {
-            Backend::new(MappedBackend::new(engine))
-        }
-        // A mapping that does not check was listed on the configuration page already.
-        _ => Backend::new(HttpBackend::new(&config.backend.base_url)),
-    };
     let session = Session {
         signed_in: RwSignal::new(backend.is_signed_in()),
         role: RwSignal::new(backend.role()),

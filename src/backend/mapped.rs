@@ -9,9 +9,13 @@
 //! a Basic credential (the password itself) never reaches `localStorage`.
 
 use super::http;
-use super::{BackendError, BackendFuture, Call, CustomerBackend, Download, ExportFormat, Reply};
+use super::{
+    Backend, BackendError, BackendFuture, Call, CustomerBackend, Download, ExportFormat, Reply,
+};
 use gloo_net::http::{Method, RequestBuilder};
+use leptos::wasm_split::{SplitLoaderError, wasm_split};
 use rapport_domain::api::Role;
+use rapport_domain::config::BackendConfig;
 use rapport_domain::history::HistoryQuery;
 use rapport_domain::mapping::{
     Answer, Capabilities, Document, Engine, Failure, Filter, Operation, Request, Saved, Session,
@@ -20,6 +24,32 @@ use rapport_domain::mapping::{
 use rapport_domain::{Version, Versioned};
 use serde_json::Value;
 use std::sync::RwLock;
+
+/// Why a mapped backend could not be set up.
+#[derive(Debug)]
+pub enum Unconnected {
+    /// This module could not be fetched.
+    ModuleUnavailable,
+    /// The mapping has mistakes, each naming its path.
+    Mistakes(Vec<String>),
+}
+
+impl From<SplitLoaderError> for Unconnected {
+    fn from(_: SplitLoaderError) -> Self {
+        Self::ModuleUnavailable
+    }
+}
+
+/// The backend a mapped configuration describes, its mapping checked first. A module of its
+/// own: the engine's code is fetched only by a business whose store is mapped.
+#[wasm_split(mapped, wasm_split_path = ::leptos::wasm_split, fallible)]
+pub fn connect(config: BackendConfig) -> Result<Backend, Unconnected> {
+    Engine::for_backend(&config)
+        .map(|engine| Backend::new(MappedBackend::new(engine)))
+        .map_err(|mistakes| {
+            Unconnected::Mistakes(mistakes.iter().map(ToString::to_string).collect())
+        })
+}
 
 /// Where the session is kept for the tab's lifetime.
 const SESSION_KEY: &str = "rapport.mapped-session";

@@ -7,8 +7,10 @@ pub mod http;
 pub mod mapped;
 pub mod ops;
 
+use crate::config::ConfigFailure;
 use futures_util::future::{FutureExt, LocalBoxFuture, Shared};
 use rapport_domain::api::Role;
+use rapport_domain::config::{BackendConfig, BackendKind};
 use rapport_domain::history::HistoryQuery;
 use rapport_domain::mapping::{Capabilities, Filter};
 use rapport_domain::{Version, Versioned};
@@ -193,6 +195,26 @@ pub enum BackendError {
     },
     /// The backend answered, but not with what the contract promises; says what was wrong.
     Unreadable(String),
+}
+
+/// The backend the configuration names: Rapport's own contract, or a mapped store (whose
+/// engine, and the check of its mapping, load as a module of their own).
+pub async fn connect(config: &BackendConfig) -> Result<Backend, ConfigFailure> {
+    match config.kind {
+        BackendKind::Rapport => Ok(Backend::new(http::HttpBackend::new(&config.base_url))),
+        BackendKind::Mapped => {
+            mapped::connect(config.clone())
+                .await
+                .map_err(|failure| match failure {
+                    mapped::Unconnected::Mistakes(mistakes) => ConfigFailure::Mistakes(mistakes),
+                    mapped::Unconnected::ModuleUnavailable => ConfigFailure::Unreachable {
+                        url: config.base_url.clone(),
+                        detail: "the portal's module for this kind of store could not be loaded"
+                            .into(),
+                    },
+                })
+        }
+    }
 }
 
 /// The backend in use, shared through context (`expect_context::<Backend>()`).

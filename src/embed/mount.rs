@@ -305,18 +305,24 @@ fn mount(host: web_sys::HtmlElement, root: web_sys::ShadowRoot) -> Mounted {
     // The landing section's module loads beside the configuration, not after it.
     crate::routes::preload_landing(crate::backend::http::stored_session_role());
     wasm_bindgen_futures::spawn_local(async move {
-        let loaded = crate::config::load(&config_url)
-            .await
-            .map(|config| for_element(config, &attributes, &config_url));
+        let loaded = match crate::config::load(&config_url).await {
+            Ok(config) => {
+                let config = for_element(config, &attributes, &config_url);
+                crate::backend::connect(&config.backend)
+                    .await
+                    .map(|backend| (config, backend))
+            }
+            Err(failure) => Err(failure),
+        };
         if state.borrow().gone {
             return;
         }
-        if let Ok(config) = &loaded {
+        if let Ok((config, _)) = &loaded {
             adopt_styles(&root, PORTAL_CSS, &theme_rule(&config.theme));
         }
         let base = loaded
             .as_ref()
-            .map(|c| c.base_path.clone())
+            .map(|(c, _)| c.base_path.clone())
             .unwrap_or_else(|_| "/".into());
         let base_path = base.clone();
         let embedding = Embedding {

@@ -309,21 +309,56 @@ impl fmt::Display for ConfigProblem {
 }
 
 impl PortalConfig {
-    /// Reads and checks a configuration file.
+    /// Reads and checks a configuration file, a mapped backend's mapping included.
     ///
     /// `supported_languages` are the languages the portal was built with.
     pub fn from_json(json: &str, supported_languages: &[&str]) -> Result<Self, Vec<ConfigProblem>> {
-        let config: PortalConfig = crate::json_path::parse(json).map_err(|mistake| {
+        let config = Self::parse(json)?;
+        let mut problems = config.problems(supported_languages);
+        problems.extend(config.mapping_problems());
+        config.unless(problems)
+    }
+
+    /// Reads and checks a configuration file, except for the inside of a mapped backend's
+    /// mapping, which whoever builds its engine checks ([`crate::mapping::Engine::for_backend`]
+    /// lists the same mistakes). The portal reads its configuration this way so that the
+    /// mapping's code loads only for a business that has a mapped backend.
+    pub fn from_json_but_mapping(
+        json: &str,
+        supported_languages: &[&str],
+    ) -> Result<Self, Vec<ConfigProblem>> {
+        let config = Self::parse(json)?;
+        let problems = config.problems(supported_languages);
+        config.unless(problems)
+    }
+
+    fn parse(json: &str) -> Result<Self, Vec<ConfigProblem>> {
+        crate::json_path::parse(json).map_err(|mistake| {
             vec![ConfigProblem {
                 path: mistake.path,
                 issue: ConfigIssue::Shape(mistake.message),
             }]
-        })?;
-        let problems = config.problems(supported_languages);
+        })
+    }
+
+    fn unless(self, problems: Vec<ConfigProblem>) -> Result<Self, Vec<ConfigProblem>> {
         if problems.is_empty() {
-            Ok(config)
+            Ok(self)
         } else {
             Err(problems)
+        }
+    }
+
+    /// The mistakes inside a mapped backend's mapping.
+    #[must_use]
+    pub fn mapping_problems(&self) -> Vec<ConfigProblem> {
+        match (self.backend.kind, &self.backend.mapping) {
+            (BackendKind::Mapped, Some(mapping)) => {
+                crate::mapping::Mapping::from_value(mapping, "backend.mapping")
+                    .err()
+                    .unwrap_or_default()
+            }
+            _ => Vec::new(),
         }
     }
 
@@ -390,16 +425,8 @@ impl PortalConfig {
                         .into(),
                 ),
             ),
-            (BackendKind::Mapped, Some(mapping)) => {
-                if let Err(mistakes) =
-                    crate::mapping::Mapping::from_value(mapping, "backend.mapping")
-                {
-                    for mistake in mistakes {
-                        report(mistake.path, mistake.issue);
-                    }
-                }
-            }
-            (BackendKind::Rapport, None) => {}
+            // Checked by `mapping_problems`, apart: see `from_json_but_mapping`.
+            (BackendKind::Mapped, Some(_)) | (BackendKind::Rapport, None) => {}
         }
 
         let base = self.base_path.as_str();
