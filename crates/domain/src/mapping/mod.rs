@@ -324,12 +324,18 @@ impl Engine {
             return Ok(Saved::Conflict(match &self.mapping.version.current {
                 CurrentRecord::Refetch => None,
                 CurrentRecord::At { data, version } => {
-                    let json = read::json(op, answer)?;
-                    let read_mapping = self.op(which.read_op())?;
-                    Some(Versioned {
-                        version: read::version_at(op, &json, version)?,
-                        data: read::data(op, &json, read_mapping, Some(data))?,
-                    })
+                    // Some conflicts come without the record (Kinto answers a lost race to
+                    // create with 409 and nothing more): then it is read again.
+                    match serde_json::from_slice::<Value>(&answer.body) {
+                        Ok(json) if json.pointer(data).is_some_and(|v| !v.is_null()) => {
+                            let read_mapping = self.op(which.read_op())?;
+                            Some(Versioned {
+                                version: read::version_at(op, &json, version)?,
+                                data: read::data(op, &json, read_mapping, Some(data))?,
+                            })
+                        }
+                        _ => None,
+                    }
                 }
             }));
         }
