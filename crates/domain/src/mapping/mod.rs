@@ -12,6 +12,15 @@
 //! let profile: Versioned<Profile> = engine.read_answer(Document::Profile, &answer)?;
 //! ```
 //!
+//! Every operation is such a pair (`sign_in_*`, `read_*`, `write_*`, `history_*`,
+//! `request`/`answer`). What the caller decides:
+//! - on [`Failure::SignedOut`], send [`Engine::refresh_request`] once if there is one, take the
+//!   new session from [`Engine::refresh_answer`] and repeat the request; else sign in again;
+//! - on [`Saved::Conflict`]`(None)`, read the document again to show the conflict;
+//! - a [`Session`]'s credential is for memory (Basic credentials never go to storage); its
+//!   `Debug` and a [`Request`]'s hide it, so either may be logged;
+//! - [`Engine::capabilities`] and [`Engine::history_filters`] say what pages may offer.
+//!
 //! Rapport's own contract (`docs/openapi.yaml`) is one mapping among others
 //! ([`Engine::rapport`]), so `{"base_url": "/api"}` goes through the same code.
 
