@@ -690,3 +690,45 @@ fn listed(list: &str, item: &str) -> bool {
         .map(str::trim)
         .any(|x| x == "*" || x.eq_ignore_ascii_case(item))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answer(headers: &[(&str, &str)]) -> Answer {
+        Answer {
+            status: 204,
+            headers: headers
+                .iter()
+                .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
+                .collect(),
+            body: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn header_lists_are_read_as_browsers_do() {
+        assert!(listed("Authorization, If-Match,content-type", "if-match"));
+        assert!(listed("*", "if-match"));
+        assert!(!listed("Authorization, If-None-Match", "if-match"));
+        assert!(!listed("", "etag"));
+    }
+
+    #[test]
+    fn only_the_portals_origin_or_any_is_allowed() {
+        let origin = "http://127.0.0.1:8080";
+        assert!(allows_origin(
+            &answer(&[("Access-Control-Allow-Origin", "*")]),
+            origin
+        ));
+        assert!(allows_origin(
+            &answer(&[("access-control-allow-origin", "http://127.0.0.1:8080/")]),
+            origin
+        ));
+        assert!(!allows_origin(
+            &answer(&[("Access-Control-Allow-Origin", "https://shop.example")]),
+            origin
+        ));
+        assert!(!allows_origin(&answer(&[]), origin));
+    }
+}
