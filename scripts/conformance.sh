@@ -94,8 +94,11 @@ start_postgres() {
   PG_PORT=$(free_port)
   # initdb refuses to run as root; the cluster belongs to Debian's postgres user.
   su postgres -s /bin/sh -c "initdb -D '$pg_dir/data' -U postgres --auth=trust" >"$pg_dir/initdb.log" 2>&1
+  # Kinto checks If-Match and writes in one transaction; only at repeatable read does a second
+  # writer of the same record fail (503, "retry") instead of silently overwriting the first.
+  echo "default_transaction_isolation = 'repeatable read'" >>"$pg_dir/data/postgresql.conf"
   su postgres -s /bin/sh -c "pg_ctl -D '$pg_dir/data' -l '$pg_dir/log' -w \
-    -o \"-k '$pg_dir' -p $PG_PORT -h 127.0.0.1\" start" >/dev/null
+    -o \"-k '$pg_dir' -p $PG_PORT -h 127.0.0.1 \" start" >/dev/null
 }
 
 start_kinto() {

@@ -211,3 +211,55 @@ impl Report {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_customer_is_split_at_the_first_colon() {
+        let c = customer("ann@x.example:pa:ss").unwrap();
+        assert_eq!(
+            (c.username.as_str(), c.password.as_str()),
+            ("ann@x.example", "pa:ss")
+        );
+        assert!(customer("no-colon").is_err());
+    }
+
+    #[test]
+    fn the_examples_give_engines_and_a_bad_file_lists_its_mistakes() {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/backends");
+        for store in [
+            "rapport",
+            "rapport-host-token",
+            "kinto",
+            "pocketbase",
+            "json-server",
+        ] {
+            let engine = engine(
+                &format!("{root}/{store}/config.json"),
+                Some("http://127.0.0.1:1"),
+            );
+            assert!(engine.is_ok(), "{store}: {:?}", engine.err());
+        }
+        let dir = std::env::temp_dir().join(format!("conform-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let bad = dir.join("config.json");
+        std::fs::write(
+            &bad,
+            r#"{"backend": {"base_url": "http://x", "kind": "mapped",
+                "mapping": {"auth": {"kind": "basic"}, "version": {"read": "etag", "send": "if_match", "current": "refetch"},
+                            "operations": {}}}}"#,
+        )
+        .unwrap();
+        let message = engine(bad.to_str().unwrap(), None).unwrap_err();
+        std::fs::remove_dir_all(&dir).unwrap();
+        for expected in [
+            "backend.mapping.operations: has no `profile_read`",
+            "backend.mapping.operations: has no `sign_in`",
+            "backend.mapping.auth.subject: is missing",
+        ] {
+            assert!(message.contains(expected), "{expected} not in {message}");
+        }
+    }
+}

@@ -149,31 +149,25 @@ pub(super) fn data<T: DeserializeOwned>(
 }
 
 /// `value` as `T`; a mistake names the pointer and the path below it.
+///
+/// Read from text rather than with `from_value`: the portal already deserialises its types
+/// from text, and a second, `Value`-fed copy of every `Deserialize` impl would cost its wasm
+/// more than the extra serialisation costs time.
 pub(super) fn typed<T: DeserializeOwned>(
     op: Operation,
     pointer: &str,
     value: Value,
 ) -> Result<T, Failure> {
-    match serde_json::from_value::<T>(value.clone()) {
-        Ok(typed) => Ok(typed),
-        Err(_) => {
-            // Parse the text again to learn where inside the value the mistake is.
-            let mistake = crate::json_path::parse::<T>(&value.to_string())
-                .err()
-                .map(|m| {
-                    let below = m.path.replace(['.', '['], "/").replace(']', "");
-                    let place = if below.is_empty() {
-                        pointer.to_owned()
-                    } else {
-                        format!("{pointer}/{below}")
-                    };
-                    (place, m.message)
-                });
-            let (place, message) = mistake.unwrap_or_else(|| (pointer.to_owned(), String::new()));
-            let found = describe(value.pointer(place.strip_prefix(pointer).unwrap_or("")));
-            Err(mismatch(op, &place, format!("{found} ({message})")))
-        }
-    }
+    crate::json_path::parse::<T>(&value.to_string()).map_err(|m| {
+        let below = m.path.replace(['.', '['], "/").replace(']', "");
+        let place = if below.is_empty() {
+            pointer.to_owned()
+        } else {
+            format!("{pointer}/{below}")
+        };
+        let found = describe(value.pointer(place.strip_prefix(pointer).unwrap_or("")));
+        mismatch(op, &place, format!("{found} ({})", m.message))
+    })
 }
 
 /// The portal's object built from the store's, field by field.

@@ -305,6 +305,19 @@ fn a_conflict_carries_the_current_record_or_asks_for_a_read() {
     assert_eq!(current.version, Version(2));
     assert_eq!(current.data.name, "Bo");
 
+    // A conflict status without the record where the mapping says: read it again.
+    let mut lost_race = engine.mapping().clone();
+    lost_race.version.conflict = vec![409, 412];
+    let bare = answer(
+        409,
+        &[],
+        json!({ "errno": 122, "message": "Integrity constraint violated" }),
+    );
+    let saved: Saved<Profile> = Engine::new("http://x", lost_race)
+        .write_answer(Document::Profile, &request, &bare)
+        .unwrap();
+    assert_eq!(saved, Saved::Conflict(None));
+
     let mut mapping = engine.mapping().clone();
     mapping.version.current = CurrentRecord::Refetch;
     mapping.version.conflict = vec![409, 412];
