@@ -299,14 +299,14 @@ pub(super) async fn send(
     }
     .map_err(|err| BackendError::Unreadable(err.to_string()))?;
     let sent = Box::pin(request.send());
-    let response = match futures_util::future::select(sent, Box::pin(elapsed(ANSWER_WITHIN_MS))).await
-    {
-        futures_util::future::Either::Left((answer, _)) => {
-            answer.map_err(|_| BackendError::Offline)?
-        }
-        // No answer in time: dropping `abort` below cancels the request.
-        futures_util::future::Either::Right(_) => return Err(BackendError::TimedOut),
-    };
+    let response =
+        match futures_util::future::select(sent, Box::pin(elapsed(ANSWER_WITHIN_MS))).await {
+            futures_util::future::Either::Left((answer, _)) => {
+                answer.map_err(|_| BackendError::Offline)?
+            }
+            // No answer in time: dropping `abort` below cancels the request.
+            futures_util::future::Either::Right(_) => return Err(BackendError::TimedOut),
+        };
     // The answer has arrived: aborting now would only cut off its body.
     abort.0 = None;
     Ok(response)
