@@ -10,7 +10,6 @@ use rapport::session::Session;
 use rapport_domain::api::Role;
 use rapport_domain::config::PortalConfig;
 use rapport_domain::{ContactMethod, Profile, Version, Versioned};
-use std::sync::Arc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
@@ -34,7 +33,7 @@ fn mount(backend_url: &'static str, locale: Locale) -> web_sys::HtmlElement {
     let container: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
     document.body().unwrap().append_child(&container).unwrap();
     let handle = leptos::mount::mount_to(container.clone(), move || {
-        provide_context(Backend(Arc::new(HttpBackend::new(backend_url))));
+        provide_context(Backend::new(HttpBackend::new(backend_url)));
         provide_context(Session {
             signed_in: RwSignal::new(true),
             role: RwSignal::new(Role::Customer),
