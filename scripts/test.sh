@@ -4,7 +4,8 @@
 #   backend tests over HTTP against temporary SQLite files -> the conformance command against
 #   real stores (reference, Kinto on PostgreSQL, PocketBase, json-server) -> component tests in headless
 #   Chromium (wasm-bindgen-test) -> end-to-end tests in headless Chromium (Playwright)
-#   against the release build served by the reference backend.
+#   against the release build served by the reference backend -> the same build mapped onto
+#   Kinto and PocketBase (scripts/e2e-stores.sh).
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 cd "$RAPPORT_ROOT"
@@ -54,6 +55,12 @@ step build-portal ./scripts/build-portal.sh
 step build-server cargo build --release -p rapport-server --locked
 step end-to-end npm --prefix tests/e2e test --silent
 count "$log/end-to-end.log"
+# The profile and preferences pages (and their failures) against real mapped stores, the same
+# dist/ configured for each; one store after another (each is a few processes on two cores).
+for store in kinto pocketbase; do
+  step "end-to-end-$store" scripts/e2e-stores.sh "$store" -- npm --prefix tests/e2e run test:mapped --silent
+  count "$log/end-to-end-$store.log"
+done
 
 echo "test: all layers passed in $((SECONDS - started)) s"
 echo "summary: $passed passed, $failed failed"

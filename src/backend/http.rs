@@ -298,10 +298,31 @@ pub(super) async fn send(
         None => request.build(),
     }
     .map_err(|err| BackendError::Unreadable(err.to_string()))?;
-    let response = request.send().await.map_err(|_| BackendError::Offline)?;
+    let sent = Box::pin(request.send());
+    let response =
+        match futures_util::future::select(sent, Box::pin(elapsed(ANSWER_WITHIN_MS))).await {
+            futures_util::future::Either::Left((answer, _)) => {
+                answer.map_err(|_| BackendError::Offline)?
+            }
+            // No answer in time: dropping `abort` below cancels the request.
+            futures_util::future::Either::Right(_) => return Err(BackendError::TimedOut),
+        };
     // The answer has arrived: aborting now would only cut off its body.
     abort.0 = None;
     Ok(response)
+}
+
+/// How long a request may wait for its answer before the customer is told (and it is cancelled).
+const ANSWER_WITHIN_MS: i32 = 20_000;
+
+/// Resolves after `ms` milliseconds (the window's timer; nothing when there is no window).
+async fn elapsed(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
 fn json<T: Serialize>(body: &T) -> Option<String> {

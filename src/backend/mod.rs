@@ -177,6 +177,8 @@ pub enum Saved<T> {
 pub enum BackendError {
     /// The request did not reach the backend, or no answer came back.
     Offline,
+    /// The backend did not answer in time (the request was cancelled).
+    TimedOut,
     /// The session is missing or has expired.
     SignedOut,
     /// The backend refused the request as invalid (4xx), with its code and the field concerned.

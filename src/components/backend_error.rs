@@ -14,6 +14,7 @@ pub fn BackendErrorText(error: BackendError) -> impl IntoView {
     let i18n = use_i18n();
     match error {
         BackendError::Offline => t!(i18n, error.offline).into_any(),
+        BackendError::TimedOut => t!(i18n, error.timed_out).into_any(),
         BackendError::SignedOut => t!(i18n, error.signed_out).into_any(),
         // Limits the backend enforces (429, 413, 503) get their own words, not its English.
         BackendError::Server { status: 503 } => t!(i18n, error.busy).into_any(),

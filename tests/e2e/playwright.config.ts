@@ -21,6 +21,8 @@ const harnessLimits = '--sign-in-per-account 10000 --sign-in-per-client 10000 --
 
 export default defineConfig({
   testDir: '.',
+  // The same pages against real mapped stores: playwright.mapped.config.ts (scripts/e2e-stores.sh).
+  testIgnore: ['mapped/**'],
   // Each test has its own customer; one worker keeps timings steady on two shared cores.
   workers: 1,
   fullyParallel: false,
