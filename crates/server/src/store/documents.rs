@@ -8,7 +8,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 /// A kind of document and the table it lives in.
-pub trait Document: Serialize + DeserializeOwned + Default + Send + 'static {
+pub trait Document: Serialize + DeserializeOwned + Default + Send + Sync + 'static {
     /// The table: `customer_id`, `version`, `document`, `updated_at`.
     const TABLE: &'static str;
 }

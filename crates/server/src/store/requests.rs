@@ -51,7 +51,7 @@ impl From<rusqlite::Error> for ErasureError {
     }
 }
 
-fn status_str(status: RequestStatus) -> &'static str {
+pub(crate) fn status_str(status: RequestStatus) -> &'static str {
     match status {
         RequestStatus::Received => "received",
         RequestStatus::InProgress => "in_progress",
@@ -60,7 +60,7 @@ fn status_str(status: RequestStatus) -> &'static str {
     }
 }
 
-fn status_of(text: &str) -> RequestStatus {
+pub(crate) fn status_of(text: &str) -> RequestStatus {
     match text {
         "in_progress" => RequestStatus::InProgress,
         "done" => RequestStatus::Done,
