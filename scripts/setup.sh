@@ -2,8 +2,9 @@
 # Installs everything building, running and testing Rapport needs, skipping what is already
 # there: the wasm target, Trunk, wasm-bindgen-cli (the version in Cargo.lock), wasm-split-cli
 # (route splitting, pinned), wasm-opt (npm's
-# binaryen; Debian's is too old), Debian's Chromium and chromedriver, brotli, and the npm
-# packages of the end-to-end tests. Nothing is downloaded from outside the package registries.
+# binaryen; Debian's is too old), Debian's Chromium and chromedriver, brotli, PostgreSQL
+# (the backend's second engine; tests start a throwaway cluster) and wrk (load figures), and
+# the npm packages of the end-to-end tests. Nothing is downloaded from outside the package registries.
 #
 # Source it (`. scripts/setup.sh`) to get the tools on PATH as well.
 set -euo pipefail
@@ -37,6 +38,9 @@ missing_debs=()
 command -v chromium >/dev/null || missing_debs+=(chromium)
 command -v chromedriver >/dev/null || missing_debs+=(chromium-driver)
 command -v brotli >/dev/null || missing_debs+=(brotli)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing_debs+=(postgresql)
+command -v pg_dump >/dev/null || missing_debs+=(postgresql-client)
+command -v wrk >/dev/null || missing_debs+=(wrk)
 if [ ${#missing_debs[@]} -gt 0 ]; then
   say "installing ${missing_debs[*]} from Debian"
   as_root apt-get update -qq
