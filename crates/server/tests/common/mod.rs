@@ -367,88 +367,7 @@ impl TestServer {
     /// takes `$1` as a named parameter, numbered in order of first use). The rows, or the
     /// database's refusal as text.
     pub async fn sql(&self, sql: &str, args: &[Val]) -> Result<Vec<Vec<Val>>, String> {
-        let (sql, args) = (sql.to_owned(), args.to_vec());
-        if let Some(pg) = self.store.postgres() {
-            let client = pg.client().await.map_err(|e| e.to_string())?;
-            let boxed: Vec<Box<dyn tokio_postgres::types::ToSql + Sync + Send>> = args
-                .iter()
-                .map(
-                    |arg| -> Box<dyn tokio_postgres::types::ToSql + Sync + Send> {
-                        match arg {
-                            Val::Null => Box::new(None::<i64>),
-                            Val::Int(i) => Box::new(*i),
-                            Val::Text(t) => Box::new(t.clone()),
-                        }
-                    },
-                )
-                .collect();
-            let params: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = boxed
-                .iter()
-                .map(|b| &**b as &(dyn tokio_postgres::types::ToSql + Sync))
-                .collect();
-            let rows = client
-                .query(&sql, &params)
-                .await
-                .map_err(|e| match e.as_db_error() {
-                    Some(db) => db.message().to_owned(),
-                    None => e.to_string(),
-                })?;
-            return Ok(rows
-                .iter()
-                .map(|row| {
-                    (0..row.len())
-                        .map(|i| {
-                            if let Ok(v) = row.try_get::<_, Option<i64>>(i) {
-                                v.map_or(Val::Null, Val::Int)
-                            } else if let Ok(v) = row.try_get::<_, Option<String>>(i) {
-                                v.map_or(Val::Null, Val::Text)
-                            } else {
-                                Val::Null
-                            }
-                        })
-                        .collect()
-                })
-                .collect());
-        }
-        let sqlite = self
-            .store
-            .sqlite()
-            .expect("one engine or the other")
-            .clone();
-        sqlite
-            .call(move |conn| {
-                let run = || -> rusqlite::Result<Vec<Vec<Val>>> {
-                    let mut statement = conn.prepare(&sql)?;
-                    let columns = statement.column_count();
-                    let params: Vec<rusqlite::types::Value> = args
-                        .iter()
-                        .map(|arg| match arg {
-                            Val::Null => rusqlite::types::Value::Null,
-                            Val::Int(i) => rusqlite::types::Value::Integer(*i),
-                            Val::Text(t) => rusqlite::types::Value::Text(t.clone()),
-                        })
-                        .collect();
-                    let mut rows = statement.query(rusqlite::params_from_iter(params))?;
-                    let mut out = Vec::new();
-                    while let Some(row) = rows.next()? {
-                        out.push(
-                            (0..columns)
-                                .map(|i| match row.get_ref(i) {
-                                    Ok(rusqlite::types::ValueRef::Integer(v)) => Val::Int(v),
-                                    Ok(rusqlite::types::ValueRef::Text(t)) => {
-                                        Val::Text(String::from_utf8_lossy(t).into_owned())
-                                    }
-                                    _ => Val::Null,
-                                })
-                                .collect(),
-                        );
-                    }
-                    Ok(out)
-                };
-                Ok::<_, rapport_server::store::StoreError>(run().map_err(|e| e.to_string()))
-            })
-            .await
-            .unwrap()
+        sql_on(&self.store, sql, args).await
     }
 
     /// [`TestServer::sql`] for a statement whose first column of its first row is an integer.
@@ -497,5 +416,114 @@ impl TestServer {
     #[must_use]
     pub fn on_postgres(&self) -> bool {
         self.store.postgres().is_some()
+    }
+}
+
+/// Runs `sql` on `store`'s database directly (see [`TestServer::sql`]).
+pub async fn sql_on(store: &Store, sql: &str, args: &[Val]) -> Result<Vec<Vec<Val>>, String> {
+    let (sql, args) = (sql.to_owned(), args.to_vec());
+    if let Some(pg) = store.postgres() {
+        let client = pg.client().await.map_err(|e| e.to_string())?;
+        let boxed: Vec<Box<dyn tokio_postgres::types::ToSql + Sync + Send>> = args
+            .iter()
+            .map(
+                |arg| -> Box<dyn tokio_postgres::types::ToSql + Sync + Send> {
+                    match arg {
+                        Val::Null => Box::new(None::<i64>),
+                        Val::Int(i) => Box::new(*i),
+                        Val::Text(t) => Box::new(t.clone()),
+                    }
+                },
+            )
+            .collect();
+        let params: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = boxed
+            .iter()
+            .map(|b| &**b as &(dyn tokio_postgres::types::ToSql + Sync))
+            .collect();
+        let rows = client
+            .query(&sql, &params)
+            .await
+            .map_err(|e| match e.as_db_error() {
+                Some(db) => db.message().to_owned(),
+                None => e.to_string(),
+            })?;
+        return Ok(rows
+            .iter()
+            .map(|row| {
+                (0..row.len())
+                    .map(|i| {
+                        if let Ok(v) = row.try_get::<_, Option<i64>>(i) {
+                            v.map_or(Val::Null, Val::Int)
+                        } else if let Ok(v) = row.try_get::<_, Option<String>>(i) {
+                            v.map_or(Val::Null, Val::Text)
+                        } else {
+                            Val::Null
+                        }
+                    })
+                    .collect()
+            })
+            .collect());
+    }
+    let sqlite = store.sqlite().expect("one engine or the other").clone();
+    sqlite
+        .call(move |conn| {
+            let run = || -> rusqlite::Result<Vec<Vec<Val>>> {
+                let mut statement = conn.prepare(&sql)?;
+                let columns = statement.column_count();
+                let params: Vec<rusqlite::types::Value> = args
+                    .iter()
+                    .map(|arg| match arg {
+                        Val::Null => rusqlite::types::Value::Null,
+                        Val::Int(i) => rusqlite::types::Value::Integer(*i),
+                        Val::Text(t) => rusqlite::types::Value::Text(t.clone()),
+                    })
+                    .collect();
+                let mut rows = statement.query(rusqlite::params_from_iter(params))?;
+                let mut out = Vec::new();
+                while let Some(row) = rows.next()? {
+                    out.push(
+                        (0..columns)
+                            .map(|i| match row.get_ref(i) {
+                                Ok(rusqlite::types::ValueRef::Integer(v)) => Val::Int(v),
+                                Ok(rusqlite::types::ValueRef::Text(t)) => {
+                                    Val::Text(String::from_utf8_lossy(t).into_owned())
+                                }
+                                _ => Val::Null,
+                            })
+                            .collect(),
+                    );
+                }
+                Ok(out)
+            };
+            Ok::<_, rapport_server::store::StoreError>(run().map_err(|e| e.to_string()))
+        })
+        .await
+        .unwrap()
+}
+
+/// Raw SQL on a database no test server runs on (the crash test's, say).
+pub struct SqlOn {
+    store: Store,
+}
+
+impl SqlOn {
+    /// Connects to `database`.
+    pub async fn new(database: &Database) -> SqlOn {
+        SqlOn {
+            store: Store::connect(database, 1).await.unwrap(),
+        }
+    }
+
+    /// The integer the statement's first row starts with.
+    pub async fn int(&self, sql: &str, args: &[Val]) -> i64 {
+        match sql_on(&self.store, sql, args)
+            .await
+            .unwrap()
+            .first()
+            .and_then(|r| r.first())
+        {
+            Some(Val::Int(i)) => *i,
+            other => panic!("{sql}: {other:?} is not an integer"),
+        }
     }
 }
