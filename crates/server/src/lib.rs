@@ -6,11 +6,12 @@
 //! feature, each with its own router), [`error`] (the one error type and its JSON shape),
 //! [`site`] (static files under a strict Content-Security-Policy), [`limits`] (rate limits,
 //! bounded password hashing, request limits) and [`serve`] (connections: cap and timeouts),
-//! [`accounts`] (the `add-account` command),
+//! [`accounts`] (the `add-account` command), [`backup`] (the `backup` and `restore` commands),
 //! [`cors`] (host pages on other origins that embed the portal).
 
 pub mod accounts;
 pub mod auth;
+pub mod backup;
 pub mod cors;
 pub mod error;
 pub mod http;
@@ -126,13 +127,25 @@ pub async fn run(settings: Settings) -> Result<(), Box<dyn std::error::Error>> {
         return done;
     }
     let database = store::Database::parse(&settings.db);
+    // Before connecting: a connection would migrate the database a restore must find empty.
+    match &settings.command {
+        Some(Command::Backup(args)) => return backup::backup(&database, &args.to).await,
+        Some(Command::Restore(args)) => return backup::restore(&database, &args.from).await,
+        _ => {}
+    }
     let store = Store::connect(&database, settings.limits.db_readers).await?;
     tracing::info!("database: {database}");
     match settings.command {
         Some(Command::SeedHistory(args)) => return seed_history(&store, args).await,
         Some(Command::Erase(args)) => return erase(&store, args).await,
         Some(Command::AddAccount(args)) => return add_account(&store, args).await,
-        Some(Command::VerifyLedger(_) | Command::LedgerKey(_)) | None => {}
+        Some(
+            Command::VerifyLedger(_)
+            | Command::LedgerKey(_)
+            | Command::Backup(_)
+            | Command::Restore(_),
+        )
+        | None => {}
     }
     if settings.demo_data {
         store.seed_demo_if_empty().await?;

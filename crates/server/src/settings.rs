@@ -160,6 +160,10 @@ pub enum Command {
     VerifyLedger(crate::ledger_cli::VerifyLedger),
     /// Print the ledger key's public half (made when missing), for `verify-ledger`.
     LedgerKey(crate::ledger_cli::LedgerKeyArgs),
+    /// Take an online backup of the database (the server may keep running).
+    Backup(crate::backup::BackupArgs),
+    /// Restore a backup into an empty database of the same engine.
+    Restore(crate::backup::RestoreArgs),
 }
 
 /// `add-account`: how a real deployment gets its first privacy officer (and its customers),

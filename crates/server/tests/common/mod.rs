@@ -28,6 +28,8 @@ pub fn shipped_config() -> PortalConfig {
 pub struct TestServer {
     pub base: String,
     pub store: Store,
+    /// The database it serves.
+    pub database: Database,
     /// The server's rate limiters and password-check counter.
     pub guards: Arc<Guards>,
     /// The ledger key's file, in the test's temporary folder.
@@ -54,10 +56,28 @@ pub async fn start_with_limits(limits: Limits) -> TestServer {
 
 async fn start_under(dist: Option<&Path>, limits: Limits) -> TestServer {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::connect(&fresh_database(dir.path()).await, 8)
-        .await
-        .unwrap();
+    let database = fresh_database(dir.path()).await;
+    let store = Store::connect(&database, 8).await.unwrap();
     store.seed_demo_if_empty().await.unwrap();
+    serve_in(dir, database, store, dist, limits).await
+}
+
+/// A server of the API over an existing `database`, signing with the key at `ledger_key`
+/// (copied into the server's own temporary folder).
+pub async fn start_on(database: Database, ledger_key: &Path) -> TestServer {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(ledger_key, dir.path().join("ledger.key")).unwrap();
+    let store = Store::connect(&database, 8).await.unwrap();
+    serve_in(dir, database, store, None, Limits::default()).await
+}
+
+async fn serve_in(
+    dir: tempfile::TempDir,
+    database: Database,
+    store: Store,
+    dist: Option<&Path>,
+    limits: Limits,
+) -> TestServer {
     let ledger_key = dir.path().join("ledger.key");
     let key = Arc::new(LedgerKey::load_or_create(&ledger_key).unwrap());
     let state = AppState::with_limits(store.clone(), shipped_config(), key, limits).unwrap();
@@ -66,6 +86,7 @@ async fn start_under(dist: Option<&Path>, limits: Limits) -> TestServer {
     TestServer {
         base,
         store,
+        database,
         guards,
         ledger_key,
         task,
