@@ -129,7 +129,7 @@ impl Store {
             self,
             call,
             |c| {
-                let tx = c.transaction()?;
+                let tx = c.savepoint()?;
                 if customers::email_taken(&tx, &email)? {
                     return Ok(None);
                 }
@@ -382,7 +382,7 @@ impl Store {
             self,
             call,
             |c| {
-                let tx = c.transaction()?;
+                let tx = c.savepoint()?;
                 let ids = events
                     .iter()
                     .map(|(channel, at, details)| {
@@ -411,7 +411,7 @@ impl Store {
             self,
             call,
             |c| {
-                let tx = c.transaction()?;
+                let tx = c.savepoint()?;
                 let customer = match history_demo::customer_by_email(&tx, &email)? {
                     Some(id) => id,
                     None => {

@@ -30,7 +30,7 @@ pub fn seed_if_empty(conn: &mut Connection) -> Result<bool, StoreError> {
     }
     let hash = customers::hash_password(DEMO_PASSWORD)?;
     let officer_hash = customers::hash_password(OFFICER_PASSWORD)?;
-    let tx = conn.transaction()?;
+    let tx = conn.savepoint()?;
     let id = customers::create(&tx, DEMO_EMAIL, &hash)?;
     documents::create(&tx, id, &demo_profile())?;
     history_demo::seed(&tx, id, DEMO_HISTORY_EVENTS, DEMO_HISTORY_SEED, now())?;
