@@ -1,7 +1,7 @@
 //! Rapport's reference backend, the portal's embedded default.
 //!
-//! It implements the HTTP contract in `docs/openapi.yaml` over SQLite or PostgreSQL and serves the
-//! built portal beside it. Code tour: [`settings`] (flags), [`store`] (all SQL), [`auth`]
+//! It implements the HTTP contract in `docs/openapi.yaml` over SQLite or PostgreSQL and serves
+//! the built portal beside it. Code tour: [`settings`] (flags), [`store`] (all SQL), [`auth`]
 //! (passwords, session tokens and the extractor that finds "me"), [`http`] (one module per
 //! feature, each with its own router), [`error`] (the one error type and its JSON shape),
 //! [`site`] (static files under a strict Content-Security-Policy), [`limits`] (rate limits,
