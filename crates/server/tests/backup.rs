@@ -120,7 +120,12 @@ async fn a_backup_taken_while_serving_restores_every_record_and_the_ledger_verif
             &restored.decision("marketing", "given", "en"),
         )
         .await;
-    assert_eq!(next.status(), StatusCode::CREATED, "{:?}", next.text().await);
+    assert_eq!(
+        next.status(),
+        StatusCode::CREATED,
+        "{:?}",
+        next.text().await
+    );
     let report: ChainReport = restored.get_json("/audit/verify", &officer).await;
     assert_eq!(
         (report.entries, report.intact),
