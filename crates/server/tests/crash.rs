@@ -1,7 +1,9 @@
 //! Crash safety, tested: customers keep saving (profile, preferences, consent decisions) while
 //! the real `rapport-server` binary is killed with SIGKILL at random moments and started
-//! again, many times. Afterwards every write the server acknowledged is there, every document
-//! is one whole document a customer sent, each consent decision's ledger entry and history
+//! again, many times. Afterwards every write the server acknowledged is there (a document's
+//! save until a later one replaced it: each version follows exactly one save, so an
+//! acknowledged version given out twice is a lost save), every document is one whole
+//! document a customer sent, each consent decision's ledger entry and history
 //! event are there together or not at all, the database passes its integrity check, and the
 //! consent ledger verifies, offline with `verify-ledger` too.
 //!
@@ -101,6 +103,9 @@ struct Ledger {
     preferences_acked: Option<(u64, Preferences)>,
     /// The entry hash of every acknowledged consent decision.
     consents_acked: Vec<String>,
+    /// Acknowledged saves a later save was acknowledged at the same version as: each
+    /// version follows exactly one save, so the earlier one was lost.
+    overwritten: usize,
     /// Writes acknowledged, of every kind.
     acknowledged: usize,
 }
@@ -176,6 +181,13 @@ async fn customer(
         {
             assert_eq!(saved.data, profile, "the answer is what was sent");
             let mut ledger = ledger.lock().unwrap();
+            if ledger
+                .profile_acked
+                .as_ref()
+                .is_some_and(|(last, _)| *last >= saved.version.0)
+            {
+                ledger.overwritten += 1;
+            }
             ledger.profile_acked = Some((saved.version.0, profile));
             ledger.acknowledged += 1;
         }
@@ -199,6 +211,13 @@ async fn customer(
             && let Ok(saved) = response.json::<Versioned<Preferences>>().await
         {
             let mut ledger = ledger.lock().unwrap();
+            if ledger
+                .preferences_acked
+                .as_ref()
+                .is_some_and(|(last, _)| *last >= saved.version.0)
+            {
+                ledger.overwritten += 1;
+            }
             ledger.preferences_acked = Some((saved.version.0, saved.data));
             ledger.acknowledged += 1;
         }
@@ -433,6 +452,7 @@ async fn acknowledged_writes_survive_sigkill_and_the_ledger_verifies() {
         {
             lost += 1;
         }
+        lost += ledger.overwritten;
         lost += ledger
             .consents_acked
             .iter()
