@@ -1,5 +1,5 @@
 -- Shared by the load scripts: each wrk thread reads the bearer tokens load_seed wrote
--- (RAPPORT_LOAD_TOKENS) and owns every n-th of them for its writes.
+-- (RAPPORT_LOAD_TOKENS, one a line) and picks customers from them.
 local tokens = {}
 
 function load_tokens(path)
