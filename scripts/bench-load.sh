@@ -61,6 +61,7 @@ run_engine() {
     --ledger-key "$dir/ledger.key" --writes-per-customer 100000 --db-readers "${RAPPORT_LOAD_DB_READERS:-8}" \
     >"$dir/server.log" 2>&1 &
   server=$!
+  trap 'kill $server 2>/dev/null' EXIT
   for _ in $(seq 100); do
     if curl -s -o /dev/null "$base/api/me/profile"; then break; fi
     sleep 0.1

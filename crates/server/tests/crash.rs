@@ -51,8 +51,24 @@ fn free_port() -> u16 {
         .port()
 }
 
+/// The server process; killed (SIGKILL) when dropped, so a failing test leaves none behind.
+struct Server(Child);
+
+impl Server {
+    fn kill(&mut self) {
+        let _ = self.0.kill(); // SIGKILL: no shutdown, no flush, no goodbye
+        let _ = self.0.wait();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
 /// The binary on `port` over `db`, with quotas no customer here reaches.
-fn spawn(db: &str, key: &Path, port: u16, log: &Path) -> Child {
+fn spawn(db: &str, key: &Path, port: u16, log: &Path) -> Server {
     let out = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
@@ -80,6 +96,7 @@ fn spawn(db: &str, key: &Path, port: u16, log: &Path) -> Child {
         .stdout(out.try_clone().unwrap())
         .stderr(out)
         .spawn()
+        .map(Server)
         .unwrap()
 }
 
@@ -376,8 +393,7 @@ async fn acknowledged_writes_survive_sigkill_and_the_ledger_verifies() {
     let started = std::time::Instant::now();
     for round in 1..=kills {
         tokio::time::sleep(Duration::from_millis(150 + random_below(450))).await;
-        child.kill().unwrap(); // SIGKILL: no shutdown, no flush, no goodbye
-        child.wait().unwrap();
+        child.kill();
         if round % 10 == 0 || round == kills {
             eprintln!("crash loop ({engine}): {round} of {kills} kills");
         }
@@ -493,8 +509,7 @@ async fn acknowledged_writes_survive_sigkill_and_the_ledger_verifies() {
         .json()
         .await
         .unwrap();
-    child.kill().unwrap();
-    child.wait().unwrap();
+    child.kill();
     assert!(report.intact, "{}", report.summary);
     assert_eq!(report.entries, u64::try_from(entries).unwrap());
     assert_offline_verification(dir.path(), &key, &export);
