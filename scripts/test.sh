@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test layer, in the order that fails fastest, and ends with one summary line:
 #   formatting and lints (native and wasm) -> native unit tests (domain, portal logic) and
-#   backend tests over HTTP against temporary SQLite files -> the conformance command against
+#   backend tests over HTTP against temporary SQLite files -> the same backend tests against
+#   PostgreSQL (a throwaway cluster, a database per test) -> the conformance command against
 #   real stores (reference, Kinto on PostgreSQL, PocketBase, json-server) -> component tests in headless
 #   Chromium (wasm-bindgen-test) -> end-to-end tests in headless Chromium (Playwright)
 #   against the release build served by the reference backend -> the same build mapped onto
@@ -45,6 +46,8 @@ step clippy cargo clippy --workspace --all-targets --locked -- -D warnings
 step clippy-wasm cargo clippy -p rapport --target wasm32-unknown-unknown --all-targets --locked -- -D warnings
 step unit-and-backend cargo test --workspace --locked
 count "$log/unit-and-backend.log"
+step backend-postgres scripts/with-postgres.sh cargo test -p rapport-server --locked
+count "$log/backend-postgres.log"
 # The mapping engine against real stores: the reference server, Kinto on PostgreSQL and
 # PocketBase must pass, json-server must fail exactly the concurrency checks; one count per store.
 step conformance scripts/conformance.sh

@@ -16,7 +16,7 @@
 
 use rapport_domain::consent::MyConsents;
 use rapport_server::limits::Limits;
-use rapport_server::store::{Store, customers, demo, documents};
+use rapport_server::store::{Database, Store, customers};
 use rapport_server::{AppState, app};
 use reqwest::StatusCode;
 use serde_json::json;
@@ -37,24 +37,29 @@ const LEDGER_BUDGET: u64 = 40;
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let dir = tempfile::tempdir().expect("a temporary folder");
-    let store = Store::open(&dir.path().join("abuse.sqlite3")).expect("a database");
-    store.call(demo::seed_if_empty).await.expect("demo data");
+    // RAPPORT_BENCH_DB names an empty database to measure on (a PostgreSQL URL, say).
+    let database = std::env::var("RAPPORT_BENCH_DB").map_or_else(
+        |_| Database::Sqlite(dir.path().join("abuse.sqlite3")),
+        |url| Database::parse(&url),
+    );
+    let store = Store::connect(&database, rapport_server::store::DEFAULT_READERS)
+        .await
+        .expect("a database");
+    store.seed_demo_if_empty().await.expect("demo data");
+    let hash = customers::hash_password("reader-secret").expect("a hash");
     for i in 0..=READERS {
         let email = format!("reader{i}@example.se");
         store
-            .call(move |conn| {
-                let hash = customers::hash_password("reader-secret")?;
-                let id = customers::create(conn, &email, &hash)?;
-                documents::create(
-                    conn,
-                    id,
-                    &rapport_domain::Profile {
-                        name: "Reader".into(),
-                        email,
-                        ..rapport_domain::Profile::default()
-                    },
-                )
-            })
+            .create_account(
+                &email,
+                &hash,
+                customers::Role::Customer,
+                Some(rapport_domain::Profile {
+                    name: "Reader".into(),
+                    email: email.clone(),
+                    ..rapport_domain::Profile::default()
+                }),
+            )
             .await
             .expect("a reader");
     }

@@ -4,7 +4,7 @@
 //! and never reaches a log: it comes from `RAPPORT_PASSWORD` or a prompt that does not echo.
 
 use crate::store::customers::{self, Role};
-use crate::store::{Store, StoreError, documents};
+use crate::store::{Store, StoreError};
 use rapport_domain::{Profile, ProfileField};
 
 /// The environment variable `add-account` takes the password from, when set.
@@ -71,19 +71,9 @@ pub async fn add_account(
     let hash = tokio::task::spawn_blocking(move || customers::hash_password(&password))
         .await
         .map_err(|err| StoreError::Task(err.to_string()))??;
+    let profile = (role == Role::Customer).then_some(profile);
     store
-        .call(move |conn| {
-            let tx = conn.transaction().map_err(StoreError::from)?;
-            if customers::email_taken(&tx, &email)? {
-                return Err(AccountError::Taken(email));
-            }
-            let id = customers::create(&tx, &email, &hash)?;
-            match role {
-                Role::Customer => documents::create(&tx, id, &profile)?,
-                Role::PrivacyOfficer => customers::set_role(&tx, id, role)?,
-            }
-            tx.commit().map_err(StoreError::from)?;
-            Ok(id)
-        })
-        .await
+        .create_account(&email, &hash, role, profile)
+        .await?
+        .ok_or(AccountError::Taken(email))
 }

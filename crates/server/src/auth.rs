@@ -14,7 +14,7 @@
 
 use crate::AppState;
 use crate::error::AppError;
-use crate::store::customers::{self, Role};
+use crate::store::customers::Role;
 use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
@@ -98,7 +98,7 @@ async fn account(parts: &mut Parts, state: &AppState) -> Result<(i64, Role), App
     let BearerToken(token) = BearerToken::from_request_parts(parts, state).await?;
     state
         .store
-        .read(move |conn| customers::session_account(conn, &token).map_err(AppError::from))
+        .session_account(&token)
         .await?
         .ok_or(AppError::Unauthorized)
 }

@@ -1,16 +1,17 @@
 //! Rapport's reference backend, the portal's embedded default.
 //!
-//! It implements the HTTP contract in `docs/openapi.yaml` over a SQLite file and serves the
-//! built portal beside it. Code tour: [`settings`] (flags), [`store`] (all SQL), [`auth`]
+//! It implements the HTTP contract in `docs/openapi.yaml` over SQLite or PostgreSQL and serves
+//! the built portal beside it. Code tour: [`settings`] (flags), [`store`] (all SQL), [`auth`]
 //! (passwords, session tokens and the extractor that finds "me"), [`http`] (one module per
 //! feature, each with its own router), [`error`] (the one error type and its JSON shape),
 //! [`site`] (static files under a strict Content-Security-Policy), [`limits`] (rate limits,
 //! bounded password hashing, request limits) and [`serve`] (connections: cap and timeouts),
-//! [`accounts`] (the `add-account` command),
+//! [`accounts`] (the `add-account` command), [`backup`] (the `backup` and `restore` commands),
 //! [`cors`] (host pages on other origins that embed the portal).
 
 pub mod accounts;
 pub mod auth;
+pub mod backup;
 pub mod cors;
 pub mod error;
 pub mod http;
@@ -126,29 +127,37 @@ pub async fn run(settings: Settings) -> Result<(), Box<dyn std::error::Error>> {
     if let Some(done) = ledger_cli::run(&settings) {
         return done;
     }
-    let store = Store::open_with_readers(&settings.db, settings.limits.db_readers)?;
+    let database = store::Database::parse(&settings.db);
+    // Before connecting: a connection would migrate the database a restore must find empty.
+    match &settings.command {
+        Some(Command::Backup(args)) => return backup::backup(&database, &args.to).await,
+        Some(Command::Restore(args)) => return backup::restore(&database, &args.from).await,
+        _ => {}
+    }
+    let store = Store::connect(&database, settings.limits.db_readers).await?;
+    tracing::info!("database: {database}");
     match settings.command {
         Some(Command::SeedHistory(args)) => return seed_history(&store, args).await,
         Some(Command::Erase(args)) => return erase(&store, args).await,
         Some(Command::AddAccount(args)) => return add_account(&store, args).await,
-        Some(Command::VerifyLedger(_) | Command::LedgerKey(_)) | None => {}
+        Some(
+            Command::VerifyLedger(_)
+            | Command::LedgerKey(_)
+            | Command::Backup(_)
+            | Command::Restore(_),
+        )
+        | None => {}
     }
     if settings.demo_data {
-        store.call(store::demo::seed_if_empty).await?;
+        store.seed_demo_if_empty().await?;
     }
     let config = Arc::new(settings::load_config(&settings)?);
     // The catalog holds every consent screen from the moment it can be shown, so a text that
     // is replaced before anyone decides on it is still on record.
     let screens = rapport_domain::consent::ScreenText::all(&config);
-    store
-        .call(move |conn| store::consent::register_screens(conn, &screens))
-        .await?;
+    store.register_screens(screens).await?;
     let ledger_key = Arc::new(ledger_key::LedgerKey::load_or_create(&settings.ledger_key)?);
-    let key = Arc::clone(&ledger_key);
-    if let Some(seq) = store
-        .call(move |conn| store::consent::sign_unsigned_ledger(conn, &key))
-        .await?
-    {
+    if let Some(seq) = store.sign_unsigned_ledger(Arc::clone(&ledger_key)).await? {
         tracing::info!("signed the consent ledger's head (entry {seq}) for the first time");
     }
     let dist = settings.dist.exists().then_some(settings.dist.as_path());
@@ -188,10 +197,7 @@ async fn maintenance(store: Store, guards: Arc<Guards>, every: std::time::Durati
     let mut tick = tokio::time::interval(every);
     loop {
         tick.tick().await;
-        match store
-            .call(|conn| store::customers::prune_sessions(conn, None))
-            .await
-        {
+        match store.prune_sessions().await {
             Ok(0) => {}
             Ok(n) => tracing::info!("pruned {n} expired sessions"),
             Err(err) => tracing::error!("pruning sessions: {err}"),
@@ -205,34 +211,13 @@ async fn seed_history(
     store: &Store,
     args: settings::SeedHistory,
 ) -> Result<(), Box<dyn std::error::Error>> {
-    use store::{customers, documents, history_demo};
     let started = std::time::Instant::now();
     let end = args.end.unwrap_or_else(store::now);
-    let (email, events, seed) = (args.email.clone(), args.events, args.seed);
-    store
-        .call(move |conn| {
-            let tx = conn.transaction()?;
-            let customer = match history_demo::customer_by_email(&tx, &args.email)? {
-                Some(id) => id,
-                None => {
-                    let hash = customers::hash_password(&args.password)?;
-                    let id = customers::create(&tx, args.email.trim(), &hash)?;
-                    documents::create(
-                        &tx,
-                        id,
-                        &rapport_domain::Profile {
-                            email: args.email.trim().to_owned(),
-                            ..rapport_domain::Profile::default()
-                        },
-                    )?;
-                    id
-                }
-            };
-            history_demo::seed(&tx, customer, args.events, args.seed, end)?;
-            tx.commit()?;
-            Ok::<_, store::StoreError>(())
-        })
-        .await?;
+    let (email, events, seed) = (args.email.trim().to_owned(), args.events, args.seed);
+    let password = args.password;
+    let hash =
+        tokio::task::spawn_blocking(move || store::customers::hash_password(&password)).await??;
+    store.seed_history(&email, &hash, events, seed, end).await?;
     tracing::info!(
         "seeded {events} events (seed {seed}) for {email} in {:.1} s",
         started.elapsed().as_secs_f64()
@@ -262,26 +247,23 @@ async fn add_account(
 
 /// `erase`: carries out the open erasure requests (or the one named), or refuses one.
 async fn erase(store: &Store, args: settings::Erase) -> Result<(), Box<dyn std::error::Error>> {
-    use store::requests;
     if let (Some(id), Some(reason)) = (args.request, args.refuse.clone()) {
         if reason.trim().is_empty() {
             return Err("--refuse needs a reason the customer can read".into());
         }
-        store
-            .call(move |conn| requests::refuse(conn, id, &reason))
-            .await?;
+        store.refuse_erasure(id, &reason).await?;
         tracing::info!("refused erasure request {id}");
         return Ok(());
     }
     let ids = match args.request {
         Some(id) => vec![id],
-        None => store.call(|conn| requests::open_ids(conn)).await?,
+        None => store.open_erasure_ids().await?,
     };
     if ids.is_empty() {
         tracing::info!("no open erasure requests");
     }
     for id in ids {
-        store.call(move |conn| requests::erase(conn, id)).await?;
+        store.erase(id).await?;
         tracing::info!("erasure request {id} done");
     }
     Ok(())

@@ -19,14 +19,16 @@ pub struct Settings {
     /// Address to listen on; loopback by default so nothing is exposed by accident.
     #[arg(long, env = "RAPPORT_ADDR", default_value = "127.0.0.1:8080")]
     pub addr: SocketAddr,
-    /// SQLite file, created on first run.
+    /// The database: a SQLite file (a path, or `sqlite://PATH`; created on first run) or a
+    /// PostgreSQL URL (`postgres://user:password@host/database`; the database must exist,
+    /// its tables are made on first run).
     #[arg(
         long,
         env = "RAPPORT_DB",
         default_value = "data/rapport.sqlite3",
         global = true
     )]
-    pub db: PathBuf,
+    pub db: String,
     /// The built portal (Trunk's output) to serve beside the API.
     #[arg(long, env = "RAPPORT_DIST", default_value = "dist")]
     pub dist: PathBuf,
@@ -158,6 +160,10 @@ pub enum Command {
     VerifyLedger(crate::ledger_cli::VerifyLedger),
     /// Print the ledger key's public half (made when missing), for `verify-ledger`.
     LedgerKey(crate::ledger_cli::LedgerKeyArgs),
+    /// Take an online backup of the database (the server may keep running).
+    Backup(crate::backup::BackupArgs),
+    /// Restore a backup into an empty database of the same engine.
+    Restore(crate::backup::RestoreArgs),
 }
 
 /// `add-account`: how a real deployment gets its first privacy officer (and its customers),

@@ -4,10 +4,10 @@
 
 mod common;
 
-use common::{TestServer, error_of, start, start_with_limits};
+use common::{TestServer, Val, error_of, start, start_with_limits};
 use rapport_domain::consent::MyConsents;
 use rapport_server::limits::Limits;
-use rapport_server::store::{customers, history_demo};
+use rapport_server::store::history_demo;
 use reqwest::StatusCode;
 use serde_json::json;
 use std::sync::Arc;
@@ -125,12 +125,10 @@ async fn a_large_export_does_not_hold_up_a_save() {
         .await;
     server
         .store
-        .call(move |conn| {
-            let tx = conn.transaction()?;
-            history_demo::seed(&tx, id, 30_000, 7, rapport_server::store::now())?;
-            tx.commit()?;
-            Ok::<_, rapport_server::store::StoreError>(())
-        })
+        .add_events(
+            id,
+            history_demo::generate(30_000, 7, rapport_server::store::now()),
+        )
         .await
         .unwrap();
     let token = server.sign_in("exporter@example.se", "export-secret").await;
@@ -462,39 +460,39 @@ async fn expired_sessions_are_pruned() {
     let server = start().await;
     let id = server.add_customer("old@example.se", "old-secret").await;
     let other = server.add_customer("older@example.se", "old-secret").await;
-    let sessions = move |customer: i64| {
-        move |conn: &mut rusqlite::Connection| {
-            conn.query_row(
-                "SELECT COUNT(*) FROM sessions WHERE customer_id = ?1",
-                [customer],
-                |row| row.get::<_, i64>(0),
-            )
-            .map_err(rapport_server::store::StoreError::from)
+    let sessions = |customer: i64| {
+        let server = &server;
+        async move {
+            server
+                .sql_int(
+                    "SELECT COUNT(*) FROM sessions WHERE customer_id = $1",
+                    &[Val::Int(customer)],
+                )
+                .await
         }
     };
-    server
-        .store
-        .call(move |conn| {
-            for customer in [id, other] {
-                conn.execute(
-                    "INSERT INTO sessions (token_hash, customer_id, expires_at) VALUES (randomblob(32), ?1, 1)",
-                    [customer],
-                )?;
-            }
-            Ok::<_, rapport_server::store::StoreError>(())
-        })
-        .await
-        .unwrap();
+    let random_hash = if server.on_postgres() {
+        "sha256(random()::text::bytea)"
+    } else {
+        "randomblob(32)"
+    };
+    for customer in [id, other] {
+        server
+            .sql(
+                &format!(
+                    "INSERT INTO sessions (token_hash, customer_id, expires_at)
+                     VALUES ({random_hash}, $1, 1)"
+                ),
+                &[Val::Int(customer)],
+            )
+            .await
+            .unwrap();
+    }
     // Signing in prunes the account's own expired sessions.
     server.sign_in("old@example.se", "old-secret").await;
-    assert_eq!(server.store.call(sessions(id)).await.unwrap(), 1);
-    assert_eq!(server.store.call(sessions(other)).await.unwrap(), 1);
+    assert_eq!(sessions(id).await, 1);
+    assert_eq!(sessions(other).await, 1);
     // The periodic sweep prunes everyone's.
-    let pruned = server
-        .store
-        .call(|conn| customers::prune_sessions(conn, None))
-        .await
-        .unwrap();
-    assert_eq!(pruned, 1);
-    assert_eq!(server.store.call(sessions(other)).await.unwrap(), 0);
+    assert_eq!(server.store.prune_sessions().await.unwrap(), 1);
+    assert_eq!(sessions(other).await, 0);
 }

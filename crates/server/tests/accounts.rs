@@ -1,14 +1,15 @@
 //! `rapport-server add-account`, run as the real binary over a fresh database.
 
+mod common;
+
 use rapport_domain::Profile;
 use rapport_server::store::customers::{self, Role};
-use rapport_server::store::{Store, documents};
-use std::path::Path;
+use rapport_server::store::{Database, Store};
 use std::process::{Command, Output};
 
 /// Runs `add-account` with the password in `RAPPORT_PASSWORD` (without it the command would
 /// prompt on the terminal).
-fn add_account(db: &Path, email: &str, officer: bool, password: &str) -> Output {
+fn add_account(db: &str, email: &str, officer: bool, password: &str) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_rapport-server"));
     command
         .args(["--db"])
@@ -32,27 +33,22 @@ fn text(output: &Output) -> String {
 }
 
 /// The account with this e-mail and password, with its role, straight from the store.
-fn account(db: &Path, email: &str, password: &str) -> Option<(i64, Role)> {
-    let store = Store::open(db).unwrap();
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    let (email, password) = (email.to_owned(), password.to_owned());
-    runtime
-        .block_on(store.call(move |conn| {
-            let Some((id, _)) = customers::password_hash_of(conn, &email)?
-                .filter(|(_, stored)| customers::verify_password(stored, &password))
-            else {
-                return Ok::<_, rapport_server::store::StoreError>(None);
-            };
-            let token = customers::start_session(conn, id)?;
-            customers::session_account(conn, &token)
-        }))
-        .unwrap()
+fn account(db: &str, email: &str, password: &str) -> Option<(i64, Role)> {
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let store = Store::connect(&Database::parse(db), 1).await.unwrap();
+        let (id, stored) = store.password_hash_of(email).await.unwrap()?;
+        if !customers::verify_password(&stored, password) {
+            return None;
+        }
+        let (token, _) = store.start_session(id).await.unwrap();
+        store.session_account(&token).await.unwrap()
+    })
 }
 
 #[test]
 fn add_account_creates_a_customer_with_a_profile_and_never_prints_the_password() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("accounts.sqlite3");
+    let db = common::fresh_database_arg(dir.path());
     let password = "correct horse battery staple 7731";
     let output = add_account(&db, "New.Customer@example.se", false, password);
     assert!(output.status.success(), "{}", text(&output));
@@ -61,11 +57,12 @@ fn add_account_creates_a_customer_with_a_profile_and_never_prints_the_password()
     let (id, role) = account(&db, "new.customer@example.se", password).expect("signs in");
     assert_eq!(role, Role::Customer);
     assert!(account(&db, "new.customer@example.se", "wrong").is_none());
-    let store = Store::open(&db).unwrap();
     let profile = tokio::runtime::Runtime::new()
         .unwrap()
-        .block_on(store.call(move |conn| documents::load::<Profile>(conn, id)))
-        .unwrap()
+        .block_on(async {
+            let store = Store::connect(&Database::parse(&db), 1).await.unwrap();
+            store.load::<Profile>(id).await.unwrap()
+        })
         .expect("a profile");
     assert_eq!(profile.data.email, "New.Customer@example.se");
     assert_eq!(profile.data.name, "");
@@ -78,7 +75,7 @@ fn add_account_creates_a_customer_with_a_profile_and_never_prints_the_password()
 #[test]
 fn add_account_makes_an_officer_and_refuses_a_taken_email() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("accounts.sqlite3");
+    let db = common::fresh_database_arg(dir.path());
     let output = add_account(&db, "dpo@example.se", true, "officer-secret-99");
     assert!(output.status.success(), "{}", text(&output));
     let (_, role) = account(&db, "dpo@example.se", "officer-secret-99").expect("signs in");
@@ -95,7 +92,7 @@ fn add_account_makes_an_officer_and_refuses_a_taken_email() {
 #[test]
 fn add_account_refuses_an_empty_password_and_a_bad_email() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("accounts.sqlite3");
+    let db = common::fresh_database_arg(dir.path());
     let empty = add_account(&db, "someone@example.se", false, "");
     assert!(!empty.status.success());
     assert!(text(&empty).contains("empty"), "{}", text(&empty));

@@ -2,10 +2,10 @@
 
 mod common;
 
-use common::{error_of, start, start_with};
+use common::{error_of, fresh_database, start, start_with};
 use rapport_domain::api::ConflictBody;
 use rapport_domain::{ContactMethod, Profile, Versioned};
-use rapport_server::store::{Store, demo, documents};
+use rapport_server::store::{Store, demo};
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -200,22 +200,56 @@ async fn unknown_api_paths_answer_404_in_the_error_shape() {
 #[tokio::test]
 async fn data_outlives_the_process() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("kept.sqlite3");
+    let database = fresh_database(dir.path()).await;
     {
-        let store = Store::open(&path).unwrap();
-        assert!(store.call(demo::seed_if_empty).await.unwrap());
+        let store = Store::connect(&database, 1).await.unwrap();
+        assert!(store.seed_demo_if_empty().await.unwrap());
     }
-    let reopened = Store::open(&path).unwrap();
+    let reopened = Store::connect(&database, 1).await.unwrap();
     assert!(
-        !reopened.call(demo::seed_if_empty).await.unwrap(),
+        !reopened.seed_demo_if_empty().await.unwrap(),
         "seeded once only"
     );
-    let profile = reopened
-        .call(|conn| documents::load::<Profile>(conn, 1))
+    let (id, _) = reopened
+        .password_hash_of(demo::DEMO_EMAIL)
         .await
         .unwrap()
         .unwrap();
+    let profile = reopened.load::<Profile>(id).await.unwrap().unwrap();
     assert_eq!(profile.data.email, demo::DEMO_EMAIL);
+}
+
+#[tokio::test]
+async fn a_database_from_a_newer_release_is_refused_with_a_clear_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = fresh_database(dir.path()).await;
+    let store = Store::connect(&database, 1).await.unwrap();
+    // As a newer release would leave it: more migrations run than this binary knows.
+    if let Some(pg) = store.postgres() {
+        pg.client()
+            .await
+            .unwrap()
+            .batch_execute("UPDATE rapport_schema SET version = 999")
+            .await
+            .unwrap();
+    } else {
+        store
+            .sqlite()
+            .unwrap()
+            .call(|conn| {
+                conn.pragma_update(None, "user_version", 999)
+                    .map_err(rapport_server::store::StoreError::from)
+            })
+            .await
+            .unwrap();
+    }
+    drop(store);
+    let Err(refusal) = Store::connect(&database, 1).await else {
+        panic!("a newer database was opened");
+    };
+    let message = refusal.to_string();
+    assert!(message.contains("schema version 999"), "{message}");
+    assert!(message.contains("newer release"), "{message}");
 }
 
 #[tokio::test]

@@ -4,14 +4,14 @@
 
 mod common;
 
-use common::{TestServer, error_of, shipped_config, start};
+use common::{TestServer, Val, error_of, shipped_config, start};
 use rapport_domain::consent::{
     ChainReport, ConsentDecision, ConsentReceipt, CustomerAt, ErasureRequest, LEDGER_CSV_HEADER,
     LedgerEntry, LedgerExport, LedgerPage, ScreenText, entry_hash,
 };
 use rapport_domain::history::RequestStatus;
-use rapport_server::store::consent::{self, LedgerFilter};
-use rapport_server::store::{demo, requests};
+use rapport_server::store::consent::LedgerFilter;
+use rapport_server::store::demo;
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -42,31 +42,38 @@ async fn record(
     assert_eq!(response.status(), StatusCode::CREATED);
     let receipt: ConsentReceipt = response.json().await.unwrap();
     // The receipt names the entry by its hash; the test reads that entry from the store.
-    server
-        .store
-        .call(move |conn| {
-            let all = consent::entries(conn, &LedgerFilter::default())?;
-            Ok::<_, rapport_server::store::StoreError>(
-                all.into_iter()
-                    .find(|e| e.hash == receipt.entry_hash)
-                    .expect("the receipt's entry"),
-            )
-        })
-        .await
-        .unwrap()
+    let (all, _) = server.store.ledger(LedgerFilter::default()).await.unwrap();
+    all.into_iter()
+        .find(|e| e.hash == receipt.entry_hash)
+        .expect("the receipt's entry")
 }
 
-/// Runs `sql` on the database directly, as someone with the file (and no API) could.
-async fn tamper(server: &TestServer, sql: &'static str) {
-    server
-        .store
-        .call(move |conn| {
-            conn.execute_batch(sql)
-                .map_err(rapport_server::store::StoreError::from)
-        })
-        .await
-        .unwrap();
+/// Runs SQL on the database directly, as someone with the database (and no API) could:
+/// `unguard` names the append-only guards to remove first, as (SQLite trigger, PostgreSQL
+/// table and trigger); `sql` is the change, the same on both engines.
+async fn tamper(server: &TestServer, unguard: &[(&str, &str, &str)], sql: &str) {
+    let mut batch = String::new();
+    for (sqlite, table, postgres) in unguard {
+        batch.push_str(&if server.on_postgres() {
+            format!("ALTER TABLE {table} DISABLE TRIGGER {postgres};")
+        } else {
+            format!("DROP TRIGGER {sqlite};")
+        });
+    }
+    batch.push_str(sql);
+    server.sql_batch(&batch).await.unwrap();
 }
+
+const LEDGER_UPDATE_GUARD: (&str, &str, &str) = (
+    "consent_ledger_no_update",
+    "consent_ledger",
+    "consent_ledger_append_only",
+);
+const LEDGER_DELETE_GUARD: (&str, &str, &str) = (
+    "consent_ledger_no_delete",
+    "consent_ledger",
+    "consent_ledger_append_only",
+);
 
 async fn verify(server: &TestServer, officer: &str) -> ChainReport {
     let response = server.get("/audit/verify", Some(officer)).await;
@@ -393,7 +400,7 @@ async fn no_route_changes_or_removes_ledger_entries() {
 }
 
 #[tokio::test]
-async fn sqlite_itself_refuses_to_update_or_delete_ledger_entries() {
+async fn the_database_itself_refuses_to_update_or_delete_ledger_entries() {
     let server = start().await;
     let demo = server.demo().await;
     record(&server, &demo, "marketing", "given", "en").await;
@@ -404,15 +411,16 @@ async fn sqlite_itself_refuses_to_update_or_delete_ledger_entries() {
         "UPDATE consent_screens SET policy = 'other'",
         "UPDATE consent_user_agents SET user_agent = 'other'",
         "DELETE FROM consent_screens",
-    ] {
-        let error = server
-            .store
-            .call(move |conn| {
-                Ok::<_, rapport_server::store::StoreError>(conn.execute(sql, []).unwrap_err())
-            })
-            .await
-            .unwrap();
-        assert!(error.to_string().contains("append-only"), "{sql}: {error}");
+    ]
+    .into_iter()
+    // TRUNCATE skips row triggers on PostgreSQL, so it has guards of its own there.
+    .chain(
+        server
+            .on_postgres()
+            .then_some("TRUNCATE consent_ledger CASCADE"),
+    ) {
+        let error = server.sql(sql, &[]).await.unwrap_err();
+        assert!(error.contains("append-only"), "{sql}: {error}");
     }
 }
 
@@ -439,8 +447,8 @@ async fn verification_names_the_entry_altered_directly_in_sqlite() {
     // An attacker with the file drops the guard and flips a decision.
     tamper(
         &server,
-        "DROP TRIGGER consent_ledger_no_update;
-                 UPDATE consent_ledger SET decision = 'given' WHERE seq = 2;",
+        &[LEDGER_UPDATE_GUARD],
+        "UPDATE consent_ledger SET decision = 'given' WHERE seq = 2;",
     )
     .await;
     let report = verify(&server, &officer).await;
@@ -460,8 +468,12 @@ async fn verification_names_the_entry_whose_kept_user_agent_was_altered() {
     }
     tamper(
         &server,
-        "DROP TRIGGER consent_user_agents_no_update;
-                 UPDATE consent_user_agents SET user_agent = 'Forged/1.0' WHERE seq = 3;",
+        &[(
+            "consent_user_agents_no_update",
+            "consent_user_agents",
+            "consent_user_agents_no_update",
+        )],
+        "UPDATE consent_user_agents SET user_agent = 'Forged/1.0' WHERE seq = 3;",
     )
     .await;
     let report = verify(&server, &officer).await;
@@ -479,9 +491,15 @@ async fn verification_names_the_entry_after_one_deleted_directly_in_sqlite() {
     }
     tamper(
         &server,
-        "DROP TRIGGER consent_ledger_no_delete;
-                 DROP TRIGGER consent_ledger_signatures_no_delete;
-                 DELETE FROM consent_ledger_signatures WHERE seq = 2;
+        &[
+            LEDGER_DELETE_GUARD,
+            (
+                "consent_ledger_signatures_no_delete",
+                "consent_ledger_signatures",
+                "consent_ledger_signatures_append_only",
+            ),
+        ],
+        "DELETE FROM consent_ledger_signatures WHERE seq = 2;
                  DELETE FROM consent_user_agents WHERE seq = 2;
                  DELETE FROM consent_ledger WHERE seq = 2;",
     )
@@ -492,15 +510,12 @@ async fn verification_names_the_entry_after_one_deleted_directly_in_sqlite() {
 
 /// Counts rows of `table` whose `column` is `value`.
 async fn count(server: &TestServer, table: &str, column: &str, value: i64) -> i64 {
-    let sql = format!("SELECT COUNT(*) FROM {table} WHERE {column} = ?1");
     server
-        .store
-        .call(move |conn| {
-            conn.query_row(&sql, [value], |row| row.get(0))
-                .map_err(rapport_server::store::StoreError::from)
-        })
+        .sql_int(
+            &format!("SELECT COUNT(*) FROM {table} WHERE {column} = $1"),
+            &[Val::Int(value)],
+        )
         .await
-        .unwrap()
 }
 
 #[tokio::test]
@@ -510,18 +525,12 @@ async fn erasure_removes_personal_data_and_keeps_a_verifiable_pseudonymous_ledge
     let bo = server.sign_in("bo@example.se", "bo-secret").await;
     let demo = server.demo().await;
     let officer = server.officer().await;
-    let astrid: i64 = server
-        .store
-        .call(|conn| {
-            conn.query_row(
-                "SELECT id FROM customers WHERE email = ?1",
-                [demo::DEMO_EMAIL],
-                |row| row.get(0),
-            )
-            .map_err(rapport_server::store::StoreError::from)
-        })
-        .await
-        .unwrap();
+    let astrid = server
+        .sql_int(
+            "SELECT id FROM customers WHERE email = $1",
+            &[Val::Text(demo::DEMO_EMAIL.into())],
+        )
+        .await;
     record(&server, &demo, "marketing", "given", "sv").await;
     record(&server, &bo, "marketing", "given", "en").await;
     let astrids_last = record(&server, &demo, "personalisation", "given", "en").await;
@@ -534,11 +543,7 @@ async fn erasure_removes_personal_data_and_keeps_a_verifiable_pseudonymous_ledge
     let before = ledger(&server, &officer, "").await;
 
     let id = request.id;
-    server
-        .store
-        .call(move |conn| requests::erase(conn, id))
-        .await
-        .unwrap();
+    server.store.erase(id).await.unwrap();
 
     // Gone: sign-in, session, profile, preferences, history, user agents, pseudonym link.
     let response = reqwest::Client::new()
@@ -583,21 +588,20 @@ async fn erasure_removes_personal_data_and_keeps_a_verifiable_pseudonymous_ledge
     assert_eq!(report.entries, 3);
 
     // The pseudonymous proof: the request is done, under the pseudonym, linked to no one.
-    let (status, reference, customer): (String, String, Option<i64>) = server
-        .store
-        .call(move |conn| {
-            conn.query_row(
-                "SELECT status, customer_ref, customer_id FROM erasure_requests WHERE id = ?1",
-                [id],
-                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
-            )
-            .map_err(rapport_server::store::StoreError::from)
-        })
+    let row = server
+        .sql(
+            "SELECT status, customer_ref, customer_id FROM erasure_requests WHERE id = $1",
+            &[Val::Int(id)],
+        )
         .await
         .unwrap();
     assert_eq!(
-        (status.as_str(), reference.as_str(), customer),
-        ("done", astrids_last.customer_ref.as_str(), None)
+        row,
+        vec![vec![
+            Val::Text("done".into()),
+            Val::Text(astrids_last.customer_ref.clone()),
+            Val::Null
+        ]]
     );
     // What Astrid decided stays answerable, pseudonymously.
     let at = server
@@ -612,10 +616,7 @@ async fn erasure_removes_personal_data_and_keeps_a_verifiable_pseudonymous_ledge
     assert_eq!(at.status(), StatusCode::OK);
 
     // A closed request cannot be carried out again.
-    let again = server
-        .store
-        .call(move |conn| requests::erase(conn, id))
-        .await;
+    let again = server.store.erase(id).await;
     assert!(again.is_err());
 
     // Bo is untouched.
@@ -634,16 +635,12 @@ async fn a_refused_erasure_tells_the_customer_why() {
         .await
         .unwrap();
     let id = request.id;
-    server
-        .store
-        .call(move |conn| requests::start(conn, id))
-        .await
-        .unwrap();
+    server.store.start_erasure(id).await.unwrap();
     let list: Vec<ErasureRequest> = server.get_json("/me/erasure", &demo).await;
     assert_eq!(list[0].status, RequestStatus::InProgress);
     server
         .store
-        .call(move |conn| requests::refuse(conn, id, "An open order must be delivered first."))
+        .refuse_erasure(id, "An open order must be delivered first.")
         .await
         .unwrap();
     let list: Vec<ErasureRequest> = server.get_json("/me/erasure", &demo).await;
@@ -808,28 +805,29 @@ async fn an_exported_ledger_verifies_offline_and_a_rewrite_is_named() {
     // Someone with the database (not the key) rewrites entry 2 and recomputes every hash
     // after it, so the chain alone is intact again; the server's export and verification,
     // and the offline command, all name entry 2.
-    server
-        .store
-        .call(|conn| {
-            let mut entries = consent::entries(conn, &LedgerFilter::default())?;
-            entries[1].decision = ConsentDecision::Given;
-            for i in 1..entries.len() {
-                entries[i].prev_hash = entries[i - 1].hash.clone();
-                entries[i].hash = entry_hash(&entries[i]);
-            }
-            conn.execute_batch("DROP TRIGGER consent_ledger_no_update;")?;
-            for entry in &entries[1..] {
-                conn.execute(
-                    "UPDATE consent_ledger SET decision = ?1, prev_hash = ?2, hash = ?3 WHERE seq = ?4",
-                    rusqlite::params![entry.decision.as_str(), entry.prev_hash, entry.hash, entry.seq],
-                )?;
-            }
-            let chain = rapport_domain::consent::verify_chain(&entries);
-            assert!(chain.intact, "a consistent rewrite: {}", chain.summary);
-            Ok::<_, rapport_server::store::StoreError>(())
-        })
-        .await
-        .unwrap();
+    let (mut entries, _) = server.store.ledger(LedgerFilter::default()).await.unwrap();
+    entries[1].decision = ConsentDecision::Given;
+    for i in 1..entries.len() {
+        entries[i].prev_hash = entries[i - 1].hash.clone();
+        entries[i].hash = entry_hash(&entries[i]);
+    }
+    tamper(&server, &[LEDGER_UPDATE_GUARD], "").await;
+    for entry in &entries[1..] {
+        server
+            .sql(
+                "UPDATE consent_ledger SET decision = $1, prev_hash = $2, hash = $3 WHERE seq = $4",
+                &[
+                    Val::Text(entry.decision.as_str().into()),
+                    Val::Text(entry.prev_hash.clone()),
+                    Val::Text(entry.hash.clone()),
+                    Val::Int(entry.seq),
+                ],
+            )
+            .await
+            .unwrap();
+    }
+    let chain = rapport_domain::consent::verify_chain(&entries);
+    assert!(chain.intact, "a consistent rewrite: {}", chain.summary);
     let report = verify(&server, &officer).await;
     assert_eq!(
         (report.intact, report.first_broken),

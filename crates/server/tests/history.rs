@@ -7,12 +7,12 @@
 
 mod common;
 
-use common::{TestServer, error_of, start};
+use common::{TestServer, Val, error_of, start};
 use rapport_domain::history::{
     Channel, DerivedFacts, EventDetails, EventKind, HistoryEvent, HistoryExport, HistoryPage,
     HistoryQuery, Interaction, InteractionKind, csv_record,
 };
-use rapport_server::store::{StoreError, customers, demo, documents, history, history_demo};
+use rapport_server::store::{customers, demo, history_demo};
 use reqwest::StatusCode;
 use std::collections::HashSet;
 
@@ -22,25 +22,28 @@ const END: i64 = 1_780_000_000;
 /// Replaces a customer's history with `count` generated events; returns them with their ids.
 async fn fill(server: &TestServer, customer: i64, count: usize, seed: u64) -> Vec<HistoryEvent> {
     server
-        .store
-        .call(move |conn| {
-            let tx = conn.transaction()?;
-            history::delete_all(&tx, customer)?;
-            let mut events = Vec::with_capacity(count);
-            for (channel, occurred_at, details) in history_demo::generate(count, seed, END) {
-                let id = history::insert(&tx, customer, channel, occurred_at, &details)?;
-                events.push(HistoryEvent {
-                    id,
-                    channel,
-                    occurred_at,
-                    details,
-                });
-            }
-            tx.commit()?;
-            Ok::<_, StoreError>(events)
-        })
+        .sql(
+            "DELETE FROM history_events WHERE customer_id = $1",
+            &[Val::Int(customer)],
+        )
         .await
-        .unwrap()
+        .unwrap();
+    let generated = history_demo::generate(count, seed, END);
+    let ids = server
+        .store
+        .add_events(customer, generated.clone())
+        .await
+        .unwrap();
+    generated
+        .into_iter()
+        .zip(ids)
+        .map(|((channel, occurred_at, details), id)| HistoryEvent {
+            id,
+            channel,
+            occurred_at,
+            details,
+        })
+        .collect()
 }
 
 /// Adds one interaction; returns it with its id.
@@ -49,12 +52,11 @@ async fn add(server: &TestServer, customer: i64, at: i64, summary: &str) -> Hist
         kind: InteractionKind::Question,
         summary: summary.into(),
     });
-    let stored = details.clone();
     let id = server
         .store
-        .call(move |conn| history::insert(conn, customer, Channel::Chat, at, &stored))
+        .add_events(customer, vec![(Channel::Chat, at, details.clone())])
         .await
-        .unwrap();
+        .unwrap()[0];
     HistoryEvent {
         id,
         channel: Channel::Chat,
@@ -65,24 +67,26 @@ async fn add(server: &TestServer, customer: i64, at: i64, summary: &str) -> Hist
 
 async fn demo_id(server: &TestServer) -> i64 {
     server
-        .store
-        .call(|conn| history_demo::customer_by_email(conn, demo::DEMO_EMAIL))
+        .sql_int(
+            "SELECT id FROM customers WHERE email = $1",
+            &[Val::Text(demo::DEMO_EMAIL.into())],
+        )
         .await
-        .unwrap()
-        .unwrap()
 }
 
 /// Creates another customer; returns their id and a signed-in token.
 async fn other_customer(server: &TestServer, email: &'static str) -> (i64, String) {
+    let hash = customers::hash_password("other-secret").unwrap();
     let id = server
         .store
-        .call(move |conn| {
-            let hash = customers::hash_password("other-secret")?;
-            let id = customers::create(conn, email, &hash)?;
-            documents::create(conn, id, &rapport_domain::Profile::default())?;
-            Ok::<_, StoreError>(id)
-        })
+        .create_account(
+            email,
+            &hash,
+            customers::Role::Customer,
+            Some(rapport_domain::Profile::default()),
+        )
         .await
+        .unwrap()
         .unwrap();
     (id, server.sign_in(email, "other-secret").await)
 }
@@ -228,16 +232,30 @@ async fn every_filter_and_combination_returns_exactly_the_matching_events() {
     let (bo, _) = other_customer(&server, "bo@example.se").await;
     fill(&server, bo, 6000, 4).await;
     let hits = |word: &'static str| {
-        server.store.call(move |conn| {
-            Ok::<i64, StoreError>(conn.query_row(
-                "SELECT COUNT(*) FROM history_search WHERE history_search MATCH ?1",
-                [format!("\"{word}\"*")],
-                |row| row.get(0),
-            )?)
-        })
+        let server = &server;
+        async move {
+            if server.on_postgres() {
+                let query = format!("'{word}':*");
+                server
+                    .sql_int(
+                        "SELECT COUNT(*) FROM history_events
+                         WHERE search @@ ($1::text)::tsquery",
+                        &[Val::Text(query)],
+                    )
+                    .await
+            } else {
+                let query = format!("\"{word}\"*");
+                server
+                    .sql_int(
+                        "SELECT COUNT(*) FROM history_search WHERE history_search MATCH $1",
+                        &[Val::Text(query)],
+                    )
+                    .await
+            }
+        }
     };
-    assert!(hits("at").await.unwrap() > 2000, "a common word");
-    assert!(hits("göteborg").await.unwrap() < 2000, "a rarer one");
+    assert!(hits("at").await > 2000, "a common word");
+    assert!(hits("göteborg").await < 2000, "a rarer one");
     let year = 365 * 86_400;
 
     let mut queries = Vec::new();
@@ -562,10 +580,7 @@ async fn facts_match_the_pure_computation_and_follow_changes() {
     let bos = fill(&server, bo, 500, 23).await;
     assert_eq!(facts(bo_token).await, DerivedFacts::compute(&bos));
     server
-        .store
-        .call(move |conn| {
-            Ok::<_, StoreError>(conn.execute("DELETE FROM customers WHERE id = ?1", [bo])?)
-        })
+        .sql("DELETE FROM customers WHERE id = $1", &[Val::Int(bo)])
         .await
         .unwrap();
     assert_eq!(facts(token).await, DerivedFacts::compute(&events));

@@ -2,6 +2,10 @@
 //! sign out everywhere), its logs read afterwards: no password and no token in them. And a
 //! new database has no demo accounts unless `--demo-data` asks for them.
 
+mod common;
+
+use common::ToArg;
+
 use reqwest::StatusCode;
 use serde_json::json;
 use std::path::Path;
@@ -24,7 +28,7 @@ fn free_port() -> u16 {
 }
 
 /// The server on `port` over `db`, logging at debug level into `log`.
-fn server(db: &Path, port: u16, log: &Path, demo: bool) -> Child {
+fn server(db: &str, port: u16, log: &Path, demo: bool) -> Child {
     let out = std::fs::File::create(log).unwrap();
     let mut command = Command::new(BINARY);
     command
@@ -75,7 +79,7 @@ async fn token(base: &str, email: &str, password: &str) -> String {
 #[tokio::test]
 async fn a_full_run_logs_no_password_and_no_token() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("logs.sqlite3");
+    let db = common::fresh_database(dir.path()).await.to_arg();
     let log = dir.path().join("server.log");
     let owner_password = "Owner-pass-58213-unique";
     let wrong_password = "Wrong-pass-77120-unique";
@@ -154,7 +158,7 @@ async fn a_full_run_logs_no_password_and_no_token() {
 #[tokio::test]
 async fn a_new_database_has_no_demo_accounts_unless_asked() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("plain.sqlite3");
+    let db = common::fresh_database(dir.path()).await.to_arg();
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
     let mut child = server(&db, port, &dir.path().join("server.log"), false);

@@ -7,7 +7,7 @@ use super::QueryPairs;
 use crate::AppState;
 use crate::auth::Officer;
 use crate::error::AppError;
-use crate::store::consent::{self, LedgerFilter};
+use crate::store::consent::LedgerFilter;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
@@ -43,13 +43,7 @@ async fn screens(
     _officer: Officer,
 ) -> Result<Json<ScreenCatalog>, AppError> {
     let current = ScreenText::all(&state.config);
-    let screens = state
-        .store
-        .call(move |conn| {
-            consent::register_screens(conn, &current)?;
-            consent::screens(conn).map_err(AppError::from)
-        })
-        .await?;
+    let screens = state.store.screens(current).await?;
     Ok(Json(ScreenCatalog { screens }))
 }
 
@@ -206,16 +200,7 @@ async fn entries_with_head(
     state: &AppState,
     filter: LedgerFilter,
 ) -> Result<(Vec<LedgerEntry>, Option<SignedHead>), AppError> {
-    state
-        .store
-        .read(move |conn| {
-            let tx = conn.unchecked_transaction()?;
-            let entries = consent::entries(&tx, &filter)?;
-            let head = consent::signed_head(&tx)?;
-            tx.commit()?;
-            Ok::<_, AppError>((entries, head))
-        })
-        .await
+    state.store.ledger(filter).await.map_err(AppError::from)
 }
 
 /// The ledger as CSV, written by the `csv` crate (RFC 4180 quoting, CRLF) from the fields
@@ -265,7 +250,7 @@ async fn customer_at(
     let reference = customer_ref.clone();
     let purposes = state
         .store
-        .read(move |conn| consent::seen_and_chosen(conn, &reference, as_of).map_err(AppError::from))
+        .seen_and_chosen(&reference, as_of)
         .await?
         .ok_or(AppError::NotFound)?;
     Ok(Json(CustomerAt {
@@ -282,16 +267,7 @@ async fn verify(
     State(state): State<AppState>,
     _officer: Officer,
 ) -> Result<Json<ChainReport>, AppError> {
-    let (entries, agent_mismatch) = state
-        .store
-        .read(move |conn| {
-            let tx = conn.unchecked_transaction()?;
-            let entries = consent::entries(&tx, &LedgerFilter::default())?;
-            let mismatch = consent::first_user_agent_mismatch(&tx)?;
-            tx.commit()?;
-            Ok::<_, AppError>((entries, mismatch))
-        })
-        .await?;
+    let (entries, agent_mismatch) = state.store.ledger_to_verify().await?;
     let mut report = crate::ledger_key::verify_entries(entries, &state.ledger_key);
     if let Some(seq) = agent_mismatch
         && report.first_broken.is_none_or(|broken| seq < broken)

@@ -4,8 +4,7 @@
 use crate::AppState;
 use crate::auth::Me;
 use crate::error::{AppError, AppJson};
-use crate::store::history::{self, Cursor};
-use crate::store::{StoreError, consent, customers, documents, now, requests};
+use crate::store::now;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -14,12 +13,7 @@ use axum::{Json, Router};
 use rapport_domain::consent::{
     ConsentReceipt, DataExport, MyConsents, RecordConsent, consent_states,
 };
-use rapport_domain::history::HistoryQuery;
 use rapport_domain::time::format_utc;
-use rapport_domain::{Preferences, Profile};
-
-/// Events per store call while gathering the history for an export.
-const EXPORT_CHUNK: usize = 1000;
 
 /// `/me/consents`, `/me/export`.
 pub fn router() -> Router<AppState> {
@@ -29,10 +23,7 @@ pub fn router() -> Router<AppState> {
 }
 
 async fn read(State(state): State<AppState>, me: Me) -> Result<Json<MyConsents>, AppError> {
-    let receipts = state
-        .store
-        .read(move |conn| consent::receipts_of(conn, me.customer).map_err(AppError::from))
-        .await?;
+    let receipts = state.store.receipts_of(me.customer).await?;
     Ok(Json(MyConsents {
         purposes: consent_states(&state.config, &receipts),
         receipts,
@@ -60,10 +51,7 @@ async fn record(
     let key = std::sync::Arc::clone(&state.ledger_key);
     let receipt = state
         .store
-        .call(move |conn| {
-            consent::record(conn, me.customer, &request, &screen, &user_agent, &key)
-                .map_err(AppError::from)
-        })
+        .record_consent(me.customer, request, screen, user_agent, key)
         .await?;
     Ok((StatusCode::CREATED, Json(receipt)))
 }
@@ -75,49 +63,19 @@ async fn record(
 /// inside it, and a customer's data (even 100,000 events, some tens of megabytes) fits.
 async fn export(State(state): State<AppState>, me: Me) -> Result<Response, AppError> {
     let config = state.config.clone();
-    let export = state
-        .store
-        .read(move |conn| {
-            let tx = conn.unchecked_transaction()?;
-            let profile = documents::load::<Profile>(&tx, me.customer)?
-                .map(|doc| doc.data)
-                .unwrap_or_default();
-            let preferences = documents::load::<Preferences>(&tx, me.customer)?
-                .map(|doc| doc.data)
-                .unwrap_or_default();
-            let receipts = consent::receipts_of(&tx, me.customer)?;
-            let mut events = Vec::new();
-            let mut after: Option<Cursor> = None;
-            loop {
-                let (page, next) = history::page(
-                    &tx,
-                    me.customer,
-                    &HistoryQuery::default(),
-                    after,
-                    EXPORT_CHUNK,
-                )?;
-                events.extend(page);
-                match next {
-                    Some(cursor) => after = Some(cursor),
-                    None => break,
-                }
-            }
-            let export = DataExport {
-                exported_at: now(),
-                account_email: customers::email(&tx, me.customer)?.unwrap_or_default(),
-                profile,
-                preferences,
-                consents: MyConsents {
-                    purposes: consent_states(&config, &receipts),
-                    receipts,
-                },
-                history: events,
-                requests: requests::list(&tx, me.customer)?,
-            };
-            tx.commit()?;
-            Ok::<_, StoreError>(export)
-        })
-        .await?;
+    let data = state.store.my_data(me.customer).await?;
+    let export = DataExport {
+        exported_at: now(),
+        account_email: data.email,
+        profile: data.profile,
+        preferences: data.preferences,
+        consents: MyConsents {
+            purposes: consent_states(&config, &data.receipts),
+            receipts: data.receipts,
+        },
+        history: data.history,
+        requests: data.requests,
+    };
     let date = &format_utc(export.exported_at)[..10];
     let disposition = format!("attachment; filename=\"rapport-my-data-{date}.json\"");
     let mut response = Json(export).into_response();

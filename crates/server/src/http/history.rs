@@ -9,7 +9,7 @@ use crate::AppState;
 use crate::auth::Me;
 use crate::error::AppError;
 use crate::store::StoreError;
-use crate::store::history::{self, Cursor};
+use crate::store::history::Cursor;
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderValue, header};
@@ -63,9 +63,7 @@ async fn page(
     let limit = usize::try_from(query.limit).unwrap_or(usize::MAX);
     let (events, next) = state
         .store
-        .read(move |conn| {
-            history::page(conn, me.customer, &query, after, limit).map_err(AppError::from)
-        })
+        .history_page(me.customer, query, after, limit)
         .await?;
     Ok(Json(HistoryPage {
         events,
@@ -74,10 +72,7 @@ async fn page(
 }
 
 async fn facts(State(state): State<AppState>, me: Me) -> Result<Json<DerivedFacts>, AppError> {
-    let facts = state
-        .store
-        .read(move |conn| history::facts(conn, me.customer).map_err(AppError::from))
-        .await?;
+    let facts = state.store.facts(me.customer).await?;
     Ok(Json(facts))
 }
 
@@ -135,15 +130,7 @@ async fn export(
         let mut first = true;
         loop {
             let chunk = store
-                .read(move |conn| {
-                    history::page(
-                        conn,
-                        me.customer,
-                        &HistoryQuery::default(),
-                        after,
-                        EXPORT_CHUNK,
-                    )
-                })
+                .history_page(me.customer, HistoryQuery::default(), after, EXPORT_CHUNK)
                 .await;
             let (events, next) = match chunk {
                 Ok(chunk) => chunk,

@@ -6,7 +6,6 @@
 use crate::AppState;
 use crate::auth::Me;
 use crate::error::AppError;
-use crate::store::requests;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
@@ -22,10 +21,7 @@ async fn list(
     State(state): State<AppState>,
     me: Me,
 ) -> Result<Json<Vec<ErasureRequest>>, AppError> {
-    let list = state
-        .store
-        .read(move |conn| requests::list(conn, me.customer).map_err(AppError::from))
-        .await?;
+    let list = state.store.erasure_requests(me.customer).await?;
     Ok(Json(list))
 }
 
@@ -35,10 +31,7 @@ async fn request(
     State(state): State<AppState>,
     me: Me,
 ) -> Result<(StatusCode, Json<ErasureRequest>), AppError> {
-    let (request, created) = state
-        .store
-        .call(move |conn| requests::request_erasure(conn, me.customer).map_err(AppError::from))
-        .await?;
+    let (request, created) = state.store.request_erasure(me.customer).await?;
     let status = if created {
         StatusCode::CREATED
     } else {

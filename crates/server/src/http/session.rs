@@ -32,10 +32,7 @@ async fn sign_in(
     let client = peer.map(|Extension(ConnectInfo(addr))| addr.ip());
     state.guards.sign_in_attempt(&request.email, client)?;
     let email = request.email.clone();
-    let account = state
-        .store
-        .read(move |conn| customers::password_hash_of(conn, &email).map_err(AppError::from))
-        .await?;
+    let account = state.store.password_hash_of(&email).await?;
     let (customer, stored) = account.map_or((None, None), |(id, hash)| (Some(id), Some(hash)));
     if !state
         .guards
@@ -45,16 +42,7 @@ async fn sign_in(
         return Err(AppError::BadCredentials);
     }
     let customer = customer.ok_or(AppError::BadCredentials)?;
-    let (token, role) = state
-        .store
-        .call(move |conn| {
-            customers::prune_sessions(conn, Some(customer))?;
-            let token = customers::start_session(conn, customer)?;
-            let (_, role) =
-                customers::session_account(conn, &token)?.ok_or(AppError::BadCredentials)?;
-            Ok::<_, AppError>((token, role))
-        })
-        .await?;
+    let (token, role) = state.store.start_session(customer).await?;
     Ok(Json(SignInResponse {
         token,
         expires_in: customers::SESSION_SECONDS,
@@ -67,10 +55,7 @@ async fn sign_out(
     State(state): State<AppState>,
     BearerToken(token): BearerToken,
 ) -> Result<StatusCode, AppError> {
-    state
-        .store
-        .call(move |conn| customers::end_session(conn, &token).map_err(AppError::from))
-        .await?;
+    state.store.end_session(&token).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -81,7 +66,7 @@ async fn sign_out_everywhere(
 ) -> Result<StatusCode, AppError> {
     state
         .store
-        .call(move |conn| customers::end_all_sessions(conn, &token).map_err(AppError::from))
+        .end_all_sessions(&token)
         .await?
         .ok_or(AppError::Unauthorized)?;
     Ok(StatusCode::NO_CONTENT)

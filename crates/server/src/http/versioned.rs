@@ -5,7 +5,7 @@
 use crate::AppState;
 use crate::auth::Me;
 use crate::error::AppError;
-use crate::store::documents::{self, Document, WriteOutcome};
+use crate::store::documents::{Document, WriteOutcome};
 use axum::Json;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
@@ -16,20 +16,10 @@ use serde::Serialize;
 pub async fn read<T: Document>(state: &AppState, me: Me) -> Result<Response, AppError> {
     // A read-only connection answers; only a customer's very first read takes the writer,
     // to create the document.
-    let document = state
-        .store
-        .read(move |conn| documents::load::<T>(conn, me.customer).map_err(AppError::from))
-        .await?;
+    let document = state.store.load::<T>(me.customer).await?;
     let document = match document {
         Some(document) => document,
-        None => {
-            state
-                .store
-                .call(move |conn| {
-                    documents::load_or_create::<T>(conn, me.customer).map_err(AppError::from)
-                })
-                .await?
-        }
+        None => state.store.load_or_create::<T>(me.customer).await?,
     };
     Ok(with_etag(document))
 }
@@ -43,12 +33,7 @@ pub async fn write<T: Document + Clone>(
     document: T,
 ) -> Result<Response, AppError> {
     let expected = if_match(headers)?;
-    let outcome = state
-        .store
-        .call(move |conn| {
-            documents::replace(conn, me.customer, expected, &document).map_err(AppError::from)
-        })
-        .await?;
+    let outcome = state.store.replace(me.customer, expected, document).await?;
     match outcome {
         WriteOutcome::Written(saved) => Ok(with_etag(saved)),
         WriteOutcome::Stale(current) => Err(AppError::Conflict(Box::new(Versioned {

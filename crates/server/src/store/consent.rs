@@ -36,7 +36,7 @@ use rapport_domain::consent::{
 };
 use rapport_domain::history::{Channel, ConsentChange, EventDetails};
 use rusqlite::types::Value;
-use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params, params_from_iter};
+use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
 
 /// The schema, appended to the store's migrations.
 pub const MIGRATION: &str = r"
@@ -234,9 +234,9 @@ pub fn record(
     user_agent: &str,
     key: &LedgerKey,
 ) -> Result<ConsentReceipt, StoreError> {
-    // IMMEDIATE takes the write lock before reading the chain's end, so two writers can never
-    // both append after the same entry.
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    // Every change runs on the one writer, inside a transaction that holds SQLite's write
+    // lock from its start (see `sqlite`), so two appends can never follow the same entry.
+    let tx = conn.savepoint()?;
     register_screens(&tx, std::slice::from_ref(screen))?;
     let customer_ref = ensure_customer_ref(&tx, customer)?;
     let (last_seq, prev_hash) = tx

@@ -30,18 +30,9 @@ pub fn seed_if_empty(conn: &mut Connection) -> Result<bool, StoreError> {
     }
     let hash = customers::hash_password(DEMO_PASSWORD)?;
     let officer_hash = customers::hash_password(OFFICER_PASSWORD)?;
-    let tx = conn.transaction()?;
+    let tx = conn.savepoint()?;
     let id = customers::create(&tx, DEMO_EMAIL, &hash)?;
-    documents::create(
-        &tx,
-        id,
-        &Profile {
-            name: "Astrid Lindqvist".into(),
-            email: DEMO_EMAIL.into(),
-            phone: "+46 70 123 45 67".into(),
-            preferred_contact: Some(ContactMethod::Email),
-        },
-    )?;
+    documents::create(&tx, id, &demo_profile())?;
     history_demo::seed(&tx, id, DEMO_HISTORY_EVENTS, DEMO_HISTORY_SEED, now())?;
     let officer = customers::create(&tx, OFFICER_EMAIL, &officer_hash)?;
     customers::set_role(&tx, officer, Role::PrivacyOfficer)?;
@@ -51,4 +42,15 @@ pub fn seed_if_empty(conn: &mut Connection) -> Result<bool, StoreError> {
         "created the demo customer {DEMO_EMAIL} and the demo privacy officer {OFFICER_EMAIL}"
     );
     Ok(true)
+}
+
+/// The demo customer's profile.
+#[must_use]
+pub fn demo_profile() -> Profile {
+    Profile {
+        name: "Astrid Lindqvist".into(),
+        email: DEMO_EMAIL.into(),
+        phone: "+46 70 123 45 67".into(),
+        preferred_contact: Some(ContactMethod::Email),
+    }
 }

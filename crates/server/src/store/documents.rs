@@ -8,7 +8,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 /// A kind of document and the table it lives in.
-pub trait Document: Serialize + DeserializeOwned + Default + Send + 'static {
+pub trait Document: Serialize + DeserializeOwned + Default + Send + Sync + 'static {
     /// The table: `customer_id`, `version`, `document`, `updated_at`.
     const TABLE: &'static str;
 }
@@ -73,7 +73,7 @@ pub fn load_or_create<T: Document>(
     conn: &mut Connection,
     customer: i64,
 ) -> Result<Versioned<T>, StoreError> {
-    let tx = conn.transaction()?;
+    let tx = conn.savepoint()?;
     let document = current(&tx, customer)?;
     tx.commit()?;
     Ok(document)
@@ -107,7 +107,7 @@ pub fn replace<T: Document>(
     expected: Version,
     document: &T,
 ) -> Result<WriteOutcome<T>, StoreError> {
-    let tx = conn.transaction()?;
+    let tx = conn.savepoint()?;
     current::<T>(&tx, customer)?;
     let changed = tx.execute(
         &format!(

@@ -347,8 +347,14 @@ pub fn seed(
     end: i64,
 ) -> Result<(), StoreError> {
     history::delete_all(conn, customer)?;
-    for (channel, at, details) in &generate(count, seed, end) {
+    let mut said = std::time::Instant::now();
+    for (done, (channel, at, details)) in generate(count, seed, end).iter().enumerate() {
         history::insert(conn, customer, *channel, *at, details)?;
+        // A long seed says how far it is, every couple of seconds.
+        if said.elapsed().as_secs() >= 2 {
+            said = std::time::Instant::now();
+            tracing::info!("seeding: {} of {count} events", done + 1);
+        }
     }
     Ok(())
 }

@@ -1,27 +1,28 @@
-//! All SQL lives under this module; handlers see plain functions over a connection.
+//! All SQL lives under this module. Handlers call [`Store`]'s operations (in [`api`]), which
+//! run on one of two engines, chosen by the database URL:
+//! - SQLite (`sqlite://PATH`, or a plain path: the embedded default): the SQL in
+//!   [`consent`], [`customers`], [`documents`], [`history`], [`requests`] and [`demo`], over
+//!   the connections in [`sqlite`];
+//! - PostgreSQL (`postgres://…`): the same operations in [`postgres`], for several servers
+//!   on one database, replicas and managed hosting.
 //!
-//! rusqlite is blocking, so every call runs on tokio's blocking pool. The database is in WAL
-//! mode, where readers never wait for the writer nor the writer for readers, and the store
-//! holds one writer connection ([`Store::call`]: every change, one at a time, since SQLite
-//! serialises writers anyway) and a pool of read-only connections ([`Store::read`]: pages,
-//! exports, the audit), so a long read never holds up a save and a save never holds up reads.
-//! Waiting for a connection happens on the async side, so a queue of requests does not park
-//! blocking threads.
-//!
-//! The pool is deadpool's unmanaged pool: the connections are opened up front and handed out
-//! in turn. (deadpool-sqlite and r2d2_sqlite lag behind the rusqlite this crate uses.)
+//! Both count the migrations they have run and refuse a database that has run more than this
+//! binary knows: it was written by a newer release, whose schema this one would misread.
 
+mod api;
 pub mod consent;
 pub mod customers;
 pub mod demo;
 pub mod documents;
 pub mod history;
 pub mod history_demo;
+pub mod postgres;
 pub mod requests;
+pub mod sqlite;
 
-use rusqlite::{Connection, OpenFlags};
-use std::path::Path;
-use std::sync::Arc;
+pub use api::MyData;
+
+use std::path::{Path, PathBuf};
 
 /// A failure below the HTTP layer.
 #[derive(Debug, thiserror::Error)]
@@ -43,6 +44,27 @@ pub enum StoreError {
     /// A blocking task panicked or was cancelled.
     #[error("database task: {0}")]
     Task(String),
+    /// PostgreSQL refused.
+    #[error("database: {0}")]
+    Postgres(#[from] tokio_postgres::Error),
+    /// No PostgreSQL connection could be had.
+    #[error("database connection: {0}")]
+    Pool(String),
+    /// The database was written by a newer release of this server.
+    #[error(
+        "the database is at schema version {found}, newer than this rapport-server knows \
+         ({known}); it was written by a newer release: run that release, or restore a \
+         backup taken before the upgrade"
+    )]
+    TooNew {
+        /// The database's version.
+        found: i64,
+        /// The newest version this binary knows.
+        known: usize,
+    },
+    /// The database URL names no engine this server has.
+    #[error("{0}")]
+    Url(String),
     /// Hashing a password failed.
     #[error("password hashing: {0}")]
     Password(String),
@@ -85,14 +107,57 @@ const MIGRATIONS: &[&str] = &[
     consent::SIGNATURE_MIGRATION,
 ];
 
+/// Which database, and on which engine.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Database {
+    /// A SQLite file (created on first use).
+    Sqlite(PathBuf),
+    /// A PostgreSQL connection URL (the database must exist; its schema is made on first use).
+    Postgres(String),
+}
+
+impl Database {
+    /// Reads `--db`: `postgres://…` or `postgresql://…`, `sqlite://PATH`, or a plain path
+    /// (SQLite, as before URLs were accepted).
+    #[must_use]
+    pub fn parse(text: &str) -> Database {
+        if text.starts_with("postgres://") || text.starts_with("postgresql://") {
+            Database::Postgres(text.to_owned())
+        } else {
+            Database::Sqlite(PathBuf::from(
+                text.strip_prefix("sqlite://").unwrap_or(text),
+            ))
+        }
+    }
+}
+
+impl std::fmt::Display for Database {
+    /// For the log: a PostgreSQL URL without its password.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Database::Sqlite(path) => write!(f, "SQLite {}", path.display()),
+            Database::Postgres(url) => match url.split_once('@') {
+                Some((_, host)) => write!(f, "PostgreSQL {host}"),
+                None => write!(f, "PostgreSQL {url}"),
+            },
+        }
+    }
+}
+
 /// The database handle shared by all requests.
 #[derive(Clone)]
 pub struct Store {
-    writer: Arc<tokio::sync::Mutex<Connection>>,
-    readers: deadpool::unmanaged::Pool<Connection>,
+    engine: Engine,
 }
 
-/// Read-only connections a store opens unless told otherwise.
+#[derive(Clone)]
+enum Engine {
+    Sqlite(sqlite::Sqlite),
+    Postgres(postgres::Postgres),
+}
+
+/// Read-only connections a store opens unless told otherwise (on PostgreSQL, the pool has
+/// this many and one more, since writers do not queue behind one connection there).
 pub const DEFAULT_READERS: usize = 8;
 
 impl Store {
@@ -104,82 +169,53 @@ impl Store {
 
     /// Opens (or creates) the SQLite file with `readers` read-only connections (at least one).
     pub fn open_with_readers(path: &Path, readers: usize) -> Result<Store, StoreError> {
-        if let Some(dir) = path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|source| StoreError::Io {
-                path: dir.display().to_string(),
-                source,
-            })?;
-        }
-        let mut conn = Connection::open(path)?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "foreign_keys", true)?;
-        conn.pragma_update(None, "busy_timeout", 5000)?;
-        migrate(&mut conn)?;
-        let readers = (0..readers.max(1))
-            .map(|_| open_reader(path))
-            .collect::<Result<Vec<_>, _>>()?;
         Ok(Store {
-            writer: Arc::new(tokio::sync::Mutex::new(conn)),
-            readers: deadpool::unmanaged::Pool::from(readers),
+            engine: Engine::Sqlite(sqlite::Sqlite::open(path, readers)?),
         })
     }
 
-    /// Runs `f` with the writer connection on the blocking pool: every change goes here.
-    pub async fn call<F, R, E>(&self, f: F) -> Result<R, E>
-    where
-        F: FnOnce(&mut Connection) -> Result<R, E> + Send + 'static,
-        R: Send + 'static,
-        E: From<StoreError> + Send + 'static,
-    {
-        // A panic in an earlier call leaves SQLite consistent (its transaction was rolled
-        // back) and the tokio mutex is not poisoned, so the writer carries on.
-        let mut conn = Arc::clone(&self.writer).lock_owned().await;
-        tokio::task::spawn_blocking(move || f(&mut conn))
-            .await
-            .map_err(|err| E::from(StoreError::Task(err.to_string())))?
+    /// Connects to `database` with `readers` read connections and brings its schema up to date.
+    pub async fn connect(database: &Database, readers: usize) -> Result<Store, StoreError> {
+        Ok(Store {
+            engine: match database {
+                Database::Sqlite(path) => {
+                    let path = path.clone();
+                    Engine::Sqlite(
+                        tokio::task::spawn_blocking(move || sqlite::Sqlite::open(&path, readers))
+                            .await
+                            .map_err(|err| StoreError::Task(err.to_string()))??,
+                    )
+                }
+                Database::Postgres(url) => {
+                    Engine::Postgres(postgres::Postgres::connect(url, readers + 1).await?)
+                }
+            },
+        })
     }
 
-    /// Runs `f` with one of the read-only connections on the blocking pool. `f` cannot
-    /// change anything (the connection is opened read-only); a transaction it opens with
-    /// `unchecked_transaction` sees one snapshot throughout, whatever is saved meanwhile.
-    pub async fn read<F, R, E>(&self, f: F) -> Result<R, E>
-    where
-        F: FnOnce(&Connection) -> Result<R, E> + Send + 'static,
-        R: Send + 'static,
-        E: From<StoreError> + Send + 'static,
-    {
-        let conn = self
-            .readers
-            .get()
-            .await
-            .map_err(|err| E::from(StoreError::Task(err.to_string())))?;
-        tokio::task::spawn_blocking(move || f(&conn))
-            .await
-            .map_err(|err| E::from(StoreError::Task(err.to_string())))?
+    /// The SQLite engine, when that is the one: for SQLite's own commands and tests.
+    #[must_use]
+    pub fn sqlite(&self) -> Option<&sqlite::Sqlite> {
+        match &self.engine {
+            Engine::Sqlite(engine) => Some(engine),
+            Engine::Postgres(_) => None,
+        }
+    }
+
+    /// The PostgreSQL engine, when that is the one.
+    #[must_use]
+    pub fn postgres(&self) -> Option<&postgres::Postgres> {
+        match &self.engine {
+            Engine::Postgres(engine) => Some(engine),
+            Engine::Sqlite(_) => None,
+        }
     }
 }
 
-/// A read-only connection to the database the writer has already created and migrated.
-fn open_reader(path: &Path) -> Result<Connection, StoreError> {
-    let conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )?;
-    conn.pragma_update(None, "busy_timeout", 5000)?;
-    conn.pragma_update(None, "query_only", true)?;
-    Ok(conn)
-}
-
-fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
-    let done: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
-    for (version, sql) in (1i64..)
-        .zip(MIGRATIONS)
-        .skip(usize::try_from(done).unwrap_or(0))
-    {
-        let tx = conn.transaction()?;
-        tx.execute_batch(sql)?;
-        tx.pragma_update(None, "user_version", version)?;
-        tx.commit()?;
+/// Refuses a database that has run `done` migrations when this binary knows `known`.
+fn refuse_newer(done: i64, known: usize) -> Result<(), StoreError> {
+    if usize::try_from(done).is_ok_and(|done| done > known) {
+        return Err(StoreError::TooNew { found: done, known });
     }
     Ok(())
 }

@@ -9,7 +9,7 @@
 use super::{StoreError, consent, history, now};
 use rapport_domain::consent::ErasureRequest;
 use rapport_domain::history::{Channel, DataRequest, EventDetails, RequestKind, RequestStatus};
-use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
+use rusqlite::{Connection, OptionalExtension, Row, params};
 
 /// The schema, appended to the store's migrations.
 ///
@@ -51,7 +51,7 @@ impl From<rusqlite::Error> for ErasureError {
     }
 }
 
-fn status_str(status: RequestStatus) -> &'static str {
+pub(crate) fn status_str(status: RequestStatus) -> &'static str {
     match status {
         RequestStatus::Received => "received",
         RequestStatus::InProgress => "in_progress",
@@ -60,7 +60,7 @@ fn status_str(status: RequestStatus) -> &'static str {
     }
 }
 
-fn status_of(text: &str) -> RequestStatus {
+pub(crate) fn status_of(text: &str) -> RequestStatus {
     match text {
         "in_progress" => RequestStatus::InProgress,
         "done" => RequestStatus::Done,
@@ -96,7 +96,7 @@ pub fn request_erasure(
     conn: &mut Connection,
     customer: i64,
 ) -> Result<(ErasureRequest, bool), StoreError> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let tx = conn.savepoint()?;
     let open = tx
         .query_row(
             &format!(
@@ -168,7 +168,7 @@ fn open_customer(conn: &Connection, id: i64) -> Result<Option<i64>, ErasureError
 
 /// Moves an open request to in progress (what an operator does before checking it).
 pub fn start(conn: &mut Connection, id: i64) -> Result<(), ErasureError> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let tx = conn.savepoint()?;
     open_customer(&tx, id)?;
     set_status(&tx, id, RequestStatus::InProgress, None)?;
     tx.commit()?;
@@ -177,7 +177,7 @@ pub fn start(conn: &mut Connection, id: i64) -> Result<(), ErasureError> {
 
 /// Refuses an open request, saying why; the customer sees the reason.
 pub fn refuse(conn: &mut Connection, id: i64, reason: &str) -> Result<(), ErasureError> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let tx = conn.savepoint()?;
     if let Some(customer) = open_customer(&tx, id)? {
         history::insert(
             &tx,
@@ -199,7 +199,7 @@ pub fn refuse(conn: &mut Connection, id: i64, reason: &str) -> Result<(), Erasur
 /// ledger user agents, pseudonym link, sessions, profile, preferences and sign-in, and marks
 /// the request done. Ledger entries are not touched (see the module doc of [`super::consent`]).
 pub fn erase(conn: &mut Connection, id: i64) -> Result<(), ErasureError> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let tx = conn.savepoint()?;
     if let Some(customer) = open_customer(&tx, id)? {
         // Deleting the customer would cascade to all of these; doing it table by table keeps
         // the list of what erasure removes readable here, and independent of the schema's

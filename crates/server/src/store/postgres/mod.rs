@@ -1,0 +1,197 @@
+//! The PostgreSQL engine: the store's operations over a pool of connections.
+//!
+//! Unlike SQLite, PostgreSQL has no single writer to queue behind: every connection reads and
+//! writes, and each operation isolates itself where it must, in the same way the SQLite code
+//! relies on its one writer for:
+//! - a versioned write is one `UPDATE … WHERE version = expected`: a concurrent writer waits
+//!   for the row lock, then finds the version moved on and reports the conflict;
+//! - appending to the consent ledger takes the ledger table's EXCLUSIVE lock (reads go on)
+//!   before reading the chain's end, so two appends can never follow the same entry;
+//! - an erasure request locks the customer's row, so a double click cannot queue two;
+//! - reads that must agree with each other (an export, the audit) run in one
+//!   REPEATABLE READ, READ ONLY transaction: one snapshot, as SQLite's read transactions.
+//!
+//! Migrations are counted in `rapport_schema`, applied under an advisory lock so several
+//! servers starting at once on one database migrate it once.
+
+pub mod consent;
+pub mod customers;
+pub mod demo;
+pub mod documents;
+pub mod history;
+pub mod requests;
+mod schema;
+
+use super::{MyData, StoreError};
+use deadpool_postgres::{GenericClient, Manager, ManagerConfig, Pool, RecyclingMethod};
+use rapport_domain::history::HistoryQuery;
+use tokio_postgres::types::ToSql;
+use tokio_postgres::{IsolationLevel, NoTls, Row};
+
+/// The PostgreSQL engine: a pool of connections to one database.
+#[derive(Clone)]
+pub struct Postgres {
+    pool: Pool,
+}
+
+/// The advisory lock key migrations run under ("rapport" in ASCII).
+const MIGRATION_LOCK: i64 = 0x0072_6170_706f_7274;
+
+impl Postgres {
+    /// Connects with at most `connections` connections and brings the schema up to date.
+    pub async fn connect(url: &str, connections: usize) -> Result<Postgres, StoreError> {
+        let config: tokio_postgres::Config = url
+            .parse()
+            .map_err(|err| StoreError::Url(format!("{url:?} is not a PostgreSQL URL: {err}")))?;
+        let manager = Manager::from_config(
+            config,
+            NoTls,
+            ManagerConfig {
+                recycling_method: RecyclingMethod::Fast,
+            },
+        );
+        let pool = Pool::builder(manager)
+            .max_size(connections.max(2))
+            .build()
+            .map_err(|err| StoreError::Pool(err.to_string()))?;
+        let engine = Postgres { pool };
+        engine.migrate().await?;
+        Ok(engine)
+    }
+
+    /// A connection from the pool.
+    pub async fn client(&self) -> Result<deadpool_postgres::Client, StoreError> {
+        self.pool
+            .get()
+            .await
+            .map_err(|err| StoreError::Pool(err.to_string()))
+    }
+
+    async fn migrate(&self) -> Result<(), StoreError> {
+        let mut client = self.client().await?;
+        client
+            .execute("SELECT pg_advisory_lock($1)", &[&MIGRATION_LOCK])
+            .await?;
+        let outcome = migrate_locked(&mut client).await;
+        client
+            .execute("SELECT pg_advisory_unlock($1)", &[&MIGRATION_LOCK])
+            .await?;
+        outcome
+    }
+}
+
+async fn migrate_locked(client: &mut deadpool_postgres::Client) -> Result<(), StoreError> {
+    client
+        .batch_execute(
+            "CREATE TABLE IF NOT EXISTS rapport_schema (version BIGINT NOT NULL);
+             INSERT INTO rapport_schema (version)
+                 SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM rapport_schema);",
+        )
+        .await?;
+    let done: i64 = client
+        .query_one("SELECT version FROM rapport_schema", &[])
+        .await?
+        .get(0);
+    super::refuse_newer(done, schema::MIGRATIONS.len())?;
+    for (version, sql) in (1i64..)
+        .zip(schema::MIGRATIONS)
+        .skip(usize::try_from(done).unwrap_or(0))
+    {
+        let tx = client.transaction().await?;
+        tx.batch_execute(sql).await?;
+        tx.execute("UPDATE rapport_schema SET version = $1", &[&version])
+            .await?;
+        tx.commit().await?;
+    }
+    Ok(())
+}
+
+/// The rows of a (cached, prepared) statement.
+pub(crate) async fn rows<C: GenericClient>(
+    client: &C,
+    sql: &str,
+    params: &[&(dyn ToSql + Sync)],
+) -> Result<Vec<Row>, StoreError> {
+    let statement = client.prepare_cached(sql).await?;
+    Ok(client.query(&statement, params).await?)
+}
+
+/// The one row, or none, of a statement.
+pub(crate) async fn opt<C: GenericClient>(
+    client: &C,
+    sql: &str,
+    params: &[&(dyn ToSql + Sync)],
+) -> Result<Option<Row>, StoreError> {
+    let statement = client.prepare_cached(sql).await?;
+    Ok(client.query_opt(&statement, params).await?)
+}
+
+/// The one row a statement must return.
+pub(crate) async fn one<C: GenericClient>(
+    client: &C,
+    sql: &str,
+    params: &[&(dyn ToSql + Sync)],
+) -> Result<Row, StoreError> {
+    let statement = client.prepare_cached(sql).await?;
+    Ok(client.query_one(&statement, params).await?)
+}
+
+/// Runs a statement; how many rows it touched.
+pub(crate) async fn exec<C: GenericClient>(
+    client: &C,
+    sql: &str,
+    params: &[&(dyn ToSql + Sync)],
+) -> Result<usize, StoreError> {
+    let statement = client.prepare_cached(sql).await?;
+    Ok(usize::try_from(client.execute(&statement, params).await?).unwrap_or(usize::MAX))
+}
+
+/// A read-only transaction that sees one snapshot throughout.
+pub(crate) async fn snapshot(
+    client: &mut deadpool_postgres::Client,
+) -> Result<deadpool_postgres::Transaction<'_>, StoreError> {
+    Ok(client
+        .build_transaction()
+        .isolation_level(IsolationLevel::RepeatableRead)
+        .read_only(true)
+        .start()
+        .await?)
+}
+
+/// The customer's whole data, from one snapshot.
+pub async fn my_data(pg: &Postgres, customer: i64, chunk: usize) -> Result<MyData, StoreError> {
+    let mut client = pg.client().await?;
+    let tx = snapshot(&mut client).await?;
+    let mut history = Vec::new();
+    let mut after = None;
+    loop {
+        let (page, next) =
+            history::page_on(&tx, customer, &HistoryQuery::default(), after, chunk).await?;
+        history.extend(page);
+        match next {
+            Some(cursor) => after = Some(cursor),
+            None => break,
+        }
+    }
+    let data = MyData {
+        email: customers::email_on(&tx, customer)
+            .await?
+            .unwrap_or_default(),
+        profile: documents::load_on(&tx, customer)
+            .await?
+            .map(|d| d.data)
+            .unwrap_or_default(),
+        preferences: documents::load_on(&tx, customer)
+            .await?
+            .map(|d| d.data)
+            .unwrap_or_default(),
+        receipts: consent::receipts_on(&tx, customer).await?,
+        history,
+        requests: requests::list_on(&tx, customer).await?,
+    };
+    tx.commit().await?;
+    Ok(data)
+}
+
+/// Seconds since the Unix epoch, as the store keeps times.
+pub(crate) use super::now;
