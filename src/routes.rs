@@ -114,6 +114,7 @@ impl LazyRoute for LandingRoute {
     }
 
     async fn view(this: Self) -> AnyView {
+        crate::dom::mark("rapport:route-view");
         if this.officer {
             AuditRoute::view(AuditRoute).await
         } else {
@@ -125,6 +126,7 @@ impl LazyRoute for LandingRoute {
 /// Asks the backend for a section's first document while the section's module loads, so the
 /// two wait side by side instead of one after the other.
 fn prefetch_for(module: &str) {
+    crate::dom::mark("rapport:route-data");
     let call = match module {
         "profile" => Call::LoadProfile,
         "preferences" => Call::LoadPreferences,

@@ -16,6 +16,7 @@ use leptos_router::components::A;
 /// `/profile`.
 #[component]
 pub fn ProfilePage() -> impl IntoView {
+    crate::dom::mark("rapport:profile-page");
     let i18n = use_i18n();
     view! {
         <h1>{t!(i18n, profile.title)}</h1>
