@@ -223,6 +223,38 @@ pub fn screens(conn: &Connection) -> Result<Vec<ScreenText>, StoreError> {
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// The entry that follows `last_seq` (whose hash is `prev_hash`) for this decision, hashed,
+/// and the salt its user agent's hash was made with. Both engines append exactly this.
+pub(crate) fn next_entry(
+    last_seq: i64,
+    prev_hash: String,
+    customer_ref: String,
+    request: &RecordConsent,
+    user_agent: &str,
+) -> Result<(LedgerEntry, String), StoreError> {
+    let user_agent: String = user_agent.chars().take(MAX_USER_AGENT_CHARS).collect();
+    let salt = random_hex(16)?;
+    let mut entry = LedgerEntry {
+        seq: last_seq + 1,
+        customer_ref,
+        purpose: request.purpose.clone(),
+        decision: request.decision,
+        purpose_version: request.purpose_version,
+        language: request.language.clone(),
+        text_sha256: request.text_sha256.clone(),
+        screen: request.screen.clone(),
+        portal_build: request.portal_build.clone(),
+        recorded_at: now(),
+        user_agent_sha256: user_agent_sha256(&salt, &user_agent),
+        user_agent: Some(user_agent),
+        prev_hash,
+        hash: String::new(),
+        signature: None,
+    };
+    entry.hash = entry_hash(&entry);
+    Ok((entry, salt))
+}
+
 /// Records one checked decision (`screen` is what [`RecordConsent::check`] returned), its
 /// user agent, its signature by `key` as the new head and a `consent_change` history event,
 /// in one transaction; returns the customer's receipt.
@@ -247,26 +279,7 @@ pub fn record(
         )
         .optional()?
         .unwrap_or((0, GENESIS_HASH.to_owned()));
-    let user_agent: String = user_agent.chars().take(MAX_USER_AGENT_CHARS).collect();
-    let salt = random_hex(16)?;
-    let mut entry = LedgerEntry {
-        seq: last_seq + 1,
-        customer_ref,
-        purpose: request.purpose.clone(),
-        decision: request.decision,
-        purpose_version: request.purpose_version,
-        language: request.language.clone(),
-        text_sha256: request.text_sha256.clone(),
-        screen: request.screen.clone(),
-        portal_build: request.portal_build.clone(),
-        recorded_at: now(),
-        user_agent_sha256: user_agent_sha256(&salt, &user_agent),
-        user_agent: Some(user_agent),
-        prev_hash,
-        hash: String::new(),
-        signature: None,
-    };
-    entry.hash = entry_hash(&entry);
+    let (entry, salt) = next_entry(last_seq, prev_hash, customer_ref, request, user_agent)?;
     let signature = key.sign(entry.seq, &entry.hash);
     tx.execute(
         "INSERT INTO consent_ledger

@@ -4,11 +4,11 @@
 use super::{Postgres, exec, now, one, opt, rows, snapshot};
 use crate::ledger_key::LedgerKey;
 use crate::store::StoreError;
-use crate::store::consent::{LedgerFilter, MAX_USER_AGENT_CHARS};
+use crate::store::consent::{LedgerFilter, next_entry};
 use deadpool_postgres::GenericClient;
 use rapport_domain::consent::{
     ConsentDecision, ConsentReceipt, GENESIS_HASH, HeadSignature, LedgerEntry, RecordConsent,
-    ScreenText, SeenAndChosen, SignedHead, entry_hash, user_agent_sha256,
+    ScreenText, SeenAndChosen, SignedHead, user_agent_sha256,
 };
 use rapport_domain::history::{Channel, ConsentChange, EventDetails};
 use tokio_postgres::Row;
@@ -168,26 +168,7 @@ pub async fn record(
     )
     .await?
     .map_or((0, GENESIS_HASH.to_owned()), |row| (row.get(0), row.get(1)));
-    let user_agent: String = user_agent.chars().take(MAX_USER_AGENT_CHARS).collect();
-    let salt = random_hex(16)?;
-    let mut entry = LedgerEntry {
-        seq: last_seq + 1,
-        customer_ref,
-        purpose: request.purpose.clone(),
-        decision: request.decision,
-        purpose_version: request.purpose_version,
-        language: request.language.clone(),
-        text_sha256: request.text_sha256.clone(),
-        screen: request.screen.clone(),
-        portal_build: request.portal_build.clone(),
-        recorded_at: now(),
-        user_agent_sha256: user_agent_sha256(&salt, &user_agent),
-        user_agent: Some(user_agent),
-        prev_hash,
-        hash: String::new(),
-        signature: None,
-    };
-    entry.hash = entry_hash(&entry);
+    let (entry, salt) = next_entry(last_seq, prev_hash, customer_ref, request, user_agent)?;
     let signature = key.sign(entry.seq, &entry.hash);
     exec(
         &tx,
