@@ -587,6 +587,15 @@ impl Run {
         let mut reads = Vec::new();
         if self.engine.mapping().version.read == VersionSource::Etag {
             reads.push((read.clone(), "etag".to_owned()));
+            // A save's answer carries the new version too: a store that exposes ETag only on
+            // reads lets the portal save once and then never again.
+            let current: Versioned<Profile> = self.read(Document::Profile, &s.a)?;
+            let unchanged = serde_json::to_value(&current.data).expect("serialises");
+            let save = self
+                .engine
+                .write_request(Document::Profile, &s.a, Some(current.version), &unchanged)
+                .map_err(|e| e.to_string())?;
+            reads.push((save, "etag".to_owned()));
         }
         if let Some(history) = &self.engine.mapping().history
             && let Paging::NextLink {
