@@ -31,7 +31,7 @@ impl From<SplitLoaderError> for ModuleUnavailable {
 
 /// Declares a split point returning a page's view, and the route that awaits it.
 macro_rules! lazy_section {
-    ($route:ident, $module:ident, $loader:ident, $preload:ident, $page:ident) => {
+    ($route:ident, $module:ident, $loader:ident, $preload:ident, $page:ident, $first:expr) => {
         #[wasm_split($module, wasm_split_path = ::leptos::wasm_split, fallible, preload($preload))]
         fn $loader() -> Result<AnyView, ModuleUnavailable> {
             Ok(view! { <$page /> }.into_any())
@@ -42,7 +42,7 @@ macro_rules! lazy_section {
 
         impl LazyRoute for $route {
             fn data() -> Self {
-                prefetch_for(stringify!($module));
+                prefetch($first);
                 Self
             }
 
@@ -58,30 +58,41 @@ lazy_section!(
     profile,
     profile_view,
     profile_preload,
-    ProfilePage
+    ProfilePage,
+    Some(Call::LoadProfile)
 );
 lazy_section!(
     PreferencesRoute,
     preferences,
     preferences_view,
     preferences_preload,
-    PreferencesPage
+    PreferencesPage,
+    Some(Call::LoadPreferences)
 );
 lazy_section!(
     PrivacyRoute,
     privacy,
     privacy_view,
     privacy_preload,
-    PrivacyPage
+    PrivacyPage,
+    Some(Call::LoadConsents)
 );
 lazy_section!(
     HistoryRoute,
     history,
     history_view,
     history_preload,
-    HistoryPage
+    HistoryPage,
+    None
 );
-lazy_section!(AuditRoute, audit, audit_view, audit_preload, AuditPage);
+lazy_section!(
+    AuditRoute,
+    audit,
+    audit_view,
+    audit_preload,
+    AuditPage,
+    None
+);
 
 /// Starts fetching the landing section's module while the configuration is still loading,
 /// for a visitor whose earlier session is stored (an officer lands on the audit, a customer
@@ -108,7 +119,7 @@ impl LazyRoute for LandingRoute {
         let officer = use_context::<Session>()
             .is_some_and(|session| session.role.get_untracked() == Role::PrivacyOfficer);
         if !officer {
-            prefetch_for("profile");
+            prefetch(Some(Call::LoadProfile));
         }
         Self { officer }
     }
@@ -125,15 +136,9 @@ impl LazyRoute for LandingRoute {
 
 /// Asks the backend for a section's first document while the section's module loads, so the
 /// two wait side by side instead of one after the other.
-fn prefetch_for(module: &str) {
+fn prefetch(first: Option<Call>) {
     crate::dom::mark("rapport:route-data");
-    let call = match module {
-        "profile" => Call::LoadProfile,
-        "preferences" => Call::LoadPreferences,
-        "privacy" => Call::LoadConsents,
-        _ => return,
-    };
-    if let Some(backend) = use_context::<Backend>() {
+    if let (Some(call), Some(backend)) = (first, use_context::<Backend>()) {
         backend.prefetch(call);
     }
 }
