@@ -45,7 +45,7 @@ pub async fn load(url: &str) -> Result<PortalConfig, ConfigFailure> {
         .text()
         .await
         .map_err(|err| unreachable(err.to_string()))?;
-    PortalConfig::from_json_but_mapping(&text, &supported_languages()).map_err(|problems| {
+    PortalConfig::from_json_shallow(&text, &supported_languages()).map_err(|problems| {
         ConfigFailure::Mistakes(problems.iter().map(ToString::to_string).collect())
     })
 }

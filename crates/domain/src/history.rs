@@ -184,12 +184,28 @@ impl EventDetails {
                 c.purpose,
                 c.version
             ),
+            Self::Request(DataRequest {
+                order: Some(order),
+                status,
+                ..
+            }) => format!(
+                "Order {} ({}) {}",
+                order.name,
+                order.reference,
+                match status {
+                    RequestStatus::Received => "received",
+                    RequestStatus::InProgress => "in progress",
+                    RequestStatus::Done => "fulfilled",
+                    RequestStatus::Refused => "refused",
+                }
+            ),
             Self::Request(r) => format!(
                 "{} request {}",
                 match r.kind {
                     RequestKind::Export => "Data export",
                     RequestKind::Erasure => "Erasure",
                     RequestKind::Correction => "Correction",
+                    RequestKind::Order => "Order",
                 },
                 match r.status {
                     RequestStatus::Received => "received",
@@ -283,6 +299,24 @@ pub struct DataRequest {
     pub kind: RequestKind,
     /// Where it stands.
     pub status: RequestStatus,
+    /// For an order: what was ordered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order: Option<OrderSummary>,
+}
+
+/// What an order request asked for, as its history line shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderSummary {
+    /// The order's reference.
+    pub reference: String,
+    /// The design's name.
+    pub name: String,
+    /// The model's id.
+    pub model: String,
+    /// The agreed price, in minor units.
+    pub total_minor: i64,
+    /// ISO 4217 code.
+    pub currency: String,
 }
 
 /// What a customer can ask for.
@@ -295,6 +329,8 @@ pub enum RequestKind {
     Erasure,
     /// Correction of their data.
     Correction,
+    /// A product they designed, ordered.
+    Order,
 }
 
 /// Where a request stands.

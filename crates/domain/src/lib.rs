@@ -7,9 +7,11 @@
 #![warn(missing_docs)]
 
 pub mod api;
+pub mod catalogue;
 pub mod config;
 pub mod consent;
 pub mod csv;
+pub mod designs;
 pub mod draft;
 pub mod fields;
 pub mod history;

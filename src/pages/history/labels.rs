@@ -86,6 +86,7 @@ pub fn sentence(i18n: I18n, details: &EventDetails) -> Option<String> {
                 RequestKind::Export => t_string!(i18n, history.req_export),
                 RequestKind::Erasure => t_string!(i18n, history.req_erasure),
                 RequestKind::Correction => t_string!(i18n, history.req_correction),
+                RequestKind::Order => t_string!(i18n, history.req_order),
             }
             .to_string();
             let status = match r.status {

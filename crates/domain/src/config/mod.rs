@@ -6,6 +6,8 @@
 
 mod questions;
 
+pub(crate) use questions::{check_id, check_text};
+
 pub use questions::{
     Channel, Checklist, ChecklistItem, Choice, ContactConfig, Frequency, LegalBasis, Localized,
     Purpose, Topic,
@@ -52,6 +54,19 @@ pub struct PortalConfig {
     /// blank lines.
     #[serde(default)]
     pub privacy_policy: Option<Localized>,
+    /// The products customers can design (see [`crate::catalogue::Catalogue`]). Kept as JSON
+    /// here and read by the configurator's own code, so the portal's first screen does not
+    /// carry it; [`PortalConfig::from_json`] checks it all the same.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "Option<crate::catalogue::Catalogue>")
+    )]
+    pub catalogue: Option<serde_json::Value>,
+    /// The purpose (based on consent) under which the welcome page suggests products from the
+    /// customer's own answers and purchases; without it, or without that consent, none are shown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub personalisation_purpose: Option<String>,
 }
 
 /// Why a profile field is asked for.
@@ -205,6 +220,8 @@ pub enum ConfigIssue {
     UnknownProfileField(String),
     /// A mistake in a backend mapping; the text says what and how to fix it.
     Mapping(String),
+    /// A mistake in the product catalogue; the text says what and how to fix it.
+    Catalogue(String),
 }
 
 impl fmt::Display for ConfigIssue {
@@ -289,7 +306,7 @@ impl fmt::Display for ConfigIssue {
                 "\"{field}\" is not a profile field; use one of {}",
                 PROFILE_FIELDS.join(", ")
             ),
-            Self::Mapping(text) => f.write_str(text),
+            Self::Mapping(text) | Self::Catalogue(text) => f.write_str(text),
             Self::UnsafeThemeValue(value) => write!(
                 f,
                 "\"{value}\" is not allowed in a theme value: use a plain CSS value such as #0b6e4f or 8px, without ; {{ }} < > \\ or url("
@@ -316,14 +333,31 @@ impl PortalConfig {
         let config = Self::parse(json)?;
         let mut problems = config.problems(supported_languages);
         problems.extend(config.mapping_problems());
+        problems.extend(config.catalogue().err().unwrap_or_default());
         config.unless(problems)
+    }
+
+    /// The product catalogue, read and checked; `Ok(None)` when the business offers none.
+    pub fn catalogue(&self) -> Result<Option<crate::catalogue::Catalogue>, Vec<ConfigProblem>> {
+        self.catalogue
+            .as_ref()
+            .map(|value| {
+                crate::catalogue::Catalogue::from_value(
+                    value,
+                    "catalogue",
+                    &self.languages,
+                    &self.checklists,
+                )
+            })
+            .transpose()
     }
 
     /// Reads and checks a configuration file, except for the inside of a mapped backend's
     /// mapping, which whoever builds its engine checks ([`crate::mapping::Engine::for_backend`]
-    /// lists the same mistakes). The portal reads its configuration this way so that the
-    /// mapping's code loads only for a business that has a mapped backend.
-    pub fn from_json_but_mapping(
+    /// lists the same mistakes), and the inside of the catalogue, which
+    /// [`PortalConfig::catalogue`] checks. The portal reads its configuration this way so that
+    /// the mapping's and the catalogue's code load only where they are used.
+    pub fn from_json_shallow(
         json: &str,
         supported_languages: &[&str],
     ) -> Result<Self, Vec<ConfigProblem>> {
@@ -425,7 +459,7 @@ impl PortalConfig {
                         .into(),
                 ),
             ),
-            // Checked by `mapping_problems`, apart: see `from_json_but_mapping`.
+            // Checked by `mapping_problems`, apart: see `from_json_shallow`.
             (BackendKind::Mapped, Some(_)) | (BackendKind::Rapport, None) => {}
         }
 
@@ -479,6 +513,17 @@ impl PortalConfig {
         }
         if let Some(policy) = &self.privacy_policy {
             questions::check_text(policy, "privacy_policy", &self.languages, &mut report);
+        }
+        if let Some(id) = &self.personalisation_purpose {
+            questions::check_purpose(&purpose_ids, id, "personalisation_purpose", &mut report);
+            if self.purpose(id).is_some_and(|p| !p.needs_consent()) {
+                report(
+                    "personalisation_purpose".into(),
+                    ConfigIssue::Catalogue(format!(
+                        "\"{id}\" is not based on consent; suggestions from a customer's own data need their consent"
+                    )),
+                );
+            }
         }
         problems
     }
@@ -577,6 +622,7 @@ mod tests {
         let shipped = include_str!("../../../../public/config.json");
         let config = PortalConfig::from_json(shipped, SUPPORTED).expect("public/config.json");
         assert_eq!(config.router_base(), "");
+        assert!(config.catalogue().expect("catalogue").is_some());
     }
 
     #[test]
@@ -624,6 +670,18 @@ mod tests {
             (
                 with(&["backend", "baseurl"], json!("/api")),
                 "backend.baseurl: unknown field `baseurl`",
+            ),
+            (
+                with(&["catalogue"], json!({ "currency": "SEK", "models": [] })),
+                "catalogue.models: no models are listed",
+            ),
+            (
+                with(&["catalogue"], json!({ "currency": "SEK" })),
+                "catalogue: missing field `models`",
+            ),
+            (
+                with(&["personalisation_purpose"], json!("profiling")),
+                "personalisation_purpose: \"profiling\" is not a purpose",
             ),
             (
                 with(&["base_path"], json!("account")),

@@ -381,7 +381,12 @@ pub(super) fn check(
 }
 
 /// Identifiers end up in stored answers and URLs: short, lowercase, no surprises.
-fn check_id(earlier: &[&str], id: &str, path: &str, report: &mut impl FnMut(String, ConfigIssue)) {
+pub(crate) fn check_id(
+    earlier: &[&str],
+    id: &str,
+    path: &str,
+    report: &mut impl FnMut(String, ConfigIssue),
+) {
     let well_formed = (1..=40).contains(&id.len())
         && id
             .chars()
@@ -393,7 +398,7 @@ fn check_id(earlier: &[&str], id: &str, path: &str, report: &mut impl FnMut(Stri
     }
 }
 
-pub(super) fn check_text(
+pub(crate) fn check_text(
     text: &Localized,
     path: &str,
     languages: &[String],

@@ -282,7 +282,11 @@ pub fn generate(count: usize, seed: u64, end: i64) -> Vec<(Channel, i64, EventDe
                     (
                         channel,
                         at,
-                        EventDetails::Request(DataRequest { kind, status }),
+                        EventDetails::Request(DataRequest {
+                            kind,
+                            status,
+                            order: None,
+                        }),
                     )
                 }
             }

@@ -127,6 +127,7 @@ pub fn request_erasure(
         &EventDetails::Request(DataRequest {
             kind: RequestKind::Erasure,
             status: RequestStatus::Received,
+            order: None,
         }),
     )?;
     let request = tx.query_row(
@@ -187,6 +188,7 @@ pub fn refuse(conn: &mut Connection, id: i64, reason: &str) -> Result<(), Erasur
             &EventDetails::Request(DataRequest {
                 kind: RequestKind::Erasure,
                 status: RequestStatus::Refused,
+                order: None,
             }),
         )?;
     }

@@ -33,6 +33,7 @@ fn request_event(status: RequestStatus) -> (Channel, i64, EventDetails) {
         EventDetails::Request(DataRequest {
             kind: RequestKind::Erasure,
             status,
+            order: None,
         }),
     )
 }
