@@ -142,6 +142,12 @@ impl CustomerBackend for HttpBackend {
                     self.get(&with_query("/me/history", &pairs)).await
                 }
                 Call::LoadFacts => self.get("/me/history/facts").await,
+                Call::LoadDesigns => self.get("/me/designs").await,
+                Call::SaveDesigns(version, body) => {
+                    self.put_versioned("/me/designs", version, body).await
+                }
+                Call::PlaceOrder(body) => self.post("/me/orders", Some(body)).await,
+                Call::RecordVisit => self.post("/me/visits", None).await,
             }
             .map(Reply::Done)
             .or_else(|error| match error {

@@ -254,8 +254,11 @@ impl CustomerBackend for MappedBackend {
 
     fn capabilities(&self) -> Capabilities {
         let mut offered = self.engine.capabilities();
-        // The officer's audit exists only on Rapport's own contract.
+        // The officer's audit, designs re-priced by the catalogue's rules and remembered
+        // visits exist only on Rapport's own contract.
         offered.audit = false;
+        offered.designs = false;
+        offered.visits = false;
         offered
     }
 
@@ -296,7 +299,11 @@ impl CustomerBackend for MappedBackend {
                     .await
                     .map(|v| Reply::Done(v.to_string())),
                 Call::LoadHistory(query) => self.history(query).await,
-                Call::LoadFacts => Err(not_offered()),
+                Call::LoadFacts
+                | Call::LoadDesigns
+                | Call::SaveDesigns(..)
+                | Call::PlaceOrder(_)
+                | Call::RecordVisit => Err(not_offered()),
             }
         })
     }

@@ -50,6 +50,15 @@ pub enum Call {
     LoadHistory(HistoryQuery),
     /// The facts derived from the whole history.
     LoadFacts,
+    /// The customer's saved product designs and their version.
+    LoadDesigns,
+    /// Store the designs (JSON) if the stored ones are still at the version.
+    SaveDesigns(Version, String),
+    /// Order a design (JSON order request); the backend re-prices it and refuses a price
+    /// that no longer matches (`price_changed`).
+    PlaceOrder(String),
+    /// Note this visit; the answer says when the one before it was.
+    RecordVisit,
 }
 
 /// What the officer's audit asks; only our own contract offers it (see [`CustomerBackend::auditor`]).

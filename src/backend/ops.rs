@@ -8,6 +8,7 @@ use rapport_domain::consent::{
     ChainReport, ConsentReceipt, CustomerAt, ErasureRequest, LedgerPage, MyConsents, RecordConsent,
     ScreenCatalog,
 };
+use rapport_domain::designs::{Designs, OrderReceipt, OrderRequest};
 use rapport_domain::history::{DerivedFacts, HistoryPage, HistoryQuery};
 use rapport_domain::mapping::UNSTORED;
 use rapport_domain::{Preferences, Profile, Version, Versioned};
@@ -51,6 +52,43 @@ pub fn save_preferences(
                 .call(Call::SavePreferences(version, json(&preferences)?))
                 .await?,
         )
+    })
+}
+
+/// The customer's saved designs.
+pub fn load_designs(backend: &Backend) -> BackendFuture<'_, Versioned<Designs>> {
+    Box::pin(async move { document(backend.call(Call::LoadDesigns).await?) })
+}
+
+/// Stores the designs if the stored ones are still at `version`.
+pub fn save_designs(
+    backend: &Backend,
+    version: Version,
+    designs: Designs,
+) -> BackendFuture<'_, Saved<Designs>> {
+    Box::pin(async move {
+        saved(
+            backend
+                .call(Call::SaveDesigns(version, json(&designs)?))
+                .await?,
+        )
+    })
+}
+
+/// Orders a design at the price the customer saw; a price the backend no longer agrees with
+/// is refused with the code `price_changed`.
+pub fn place_order(backend: &Backend, order: OrderRequest) -> BackendFuture<'_, OrderReceipt> {
+    Box::pin(async move { done(backend.call(Call::PlaceOrder(json(&order)?)).await?) })
+}
+
+/// Notes this visit; the answer is when the visit before it was (Unix seconds), if any.
+pub fn record_visit(backend: &Backend) -> BackendFuture<'_, Option<i64>> {
+    #[derive(serde::Deserialize)]
+    struct Visit {
+        previous_visit_at: Option<i64>,
+    }
+    Box::pin(async move {
+        done::<Visit>(backend.call(Call::RecordVisit).await?).map(|v| v.previous_visit_at)
     })
 }
 

@@ -20,6 +20,10 @@ pub enum Feature {
     Ledger,
     /// Erasure requests.
     Erasure,
+    /// Saved designs and orders.
+    Designs,
+    /// Remembered visits.
+    Visits,
 }
 
 impl Feature {
@@ -30,6 +34,8 @@ impl Feature {
             Self::Exports => offered.exports,
             Self::Ledger => offered.tamper_evident_ledger,
             Self::Erasure => offered.erasure,
+            Self::Designs => offered.designs,
+            Self::Visits => offered.visits,
         }
     }
 }
@@ -75,6 +81,8 @@ pub fn NotOffered(feature: Feature) -> impl IntoView {
         Feature::Exports => t!(i18n, store.no_exports).into_any(),
         Feature::Ledger => t!(i18n, store.no_ledger).into_any(),
         Feature::Erasure => t!(i18n, store.no_erasure).into_any(),
+        Feature::Designs => t!(i18n, store.no_designs).into_any(),
+        Feature::Visits => t!(i18n, store.no_visits).into_any(),
     };
     view! { <p class="not-offered">{why}</p> }.into_any()
 }

@@ -408,6 +408,13 @@ pub struct Capabilities {
     /// The privacy officer's audit (Rapport's own contract only).
     #[serde(default)]
     pub audit: bool,
+    /// Saved product designs and orders re-priced by the backend (Rapport's own contract
+    /// only: a generic store cannot check a price against the catalogue's rules).
+    #[serde(default)]
+    pub designs: bool,
+    /// Remembering the customer's last visit, for the welcome page's "since your last visit".
+    #[serde(default)]
+    pub visits: bool,
 }
 
 impl Capabilities {
@@ -419,6 +426,8 @@ impl Capabilities {
         tamper_evident_ledger: true,
         erasure: true,
         audit: true,
+        designs: true,
+        visits: true,
     };
 }
 
