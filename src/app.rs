@@ -103,6 +103,7 @@ fn Portal(config: PortalConfig, backend: Backend) -> impl IntoView {
                         when=move || session.role.get() == Role::PrivacyOfficer
                         fallback=move || view! {
                             <ul>
+                                <li><A href=crate::embed::href("/") exact=true>{t!(i18n, nav.welcome)}</A></li>
                                 <li><A href=crate::embed::href("/profile")>{t!(i18n, nav.profile)}</A></li>
                                 <li><A href=crate::embed::href("/preferences")>{t!(i18n, nav.preferences)}</A></li>
                                 <li><A href=crate::embed::href("/privacy")>{t!(i18n, nav.privacy)}</A></li>

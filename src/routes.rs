@@ -11,7 +11,7 @@ use crate::backend::{Backend, Call};
 use crate::i18n::*;
 use crate::pages::{
     audit::AuditPage, history::HistoryPage, preferences::PreferencesPage, privacy::PrivacyPage,
-    profile::ProfilePage,
+    profile::ProfilePage, welcome::WelcomePage,
 };
 use crate::session::Session;
 use leptos::prelude::*;
@@ -86,6 +86,14 @@ lazy_section!(
     None
 );
 lazy_section!(
+    WelcomeRoute,
+    welcome,
+    welcome_view,
+    welcome_preload,
+    WelcomePage,
+    Some(Call::LoadProfile)
+);
+lazy_section!(
     AuditRoute,
     audit,
     audit_view,
@@ -96,20 +104,20 @@ lazy_section!(
 
 /// Starts fetching the landing section's module while the configuration is still loading,
 /// for a visitor whose earlier session is stored (an officer lands on the audit, a customer
-/// on the profile). A visitor who must sign in first fetches nothing more than the form.
+/// on the welcome page). A visitor who must sign in first fetches nothing more than the form.
 pub fn preload_landing(stored: Option<Role>) {
     match stored {
         Some(Role::PrivacyOfficer) => wasm_bindgen_futures::spawn_local(async {
             let _ = audit_preload().await;
         }),
         Some(Role::Customer) => wasm_bindgen_futures::spawn_local(async {
-            let _ = profile_preload().await;
+            let _ = welcome_preload().await;
         }),
         None => {}
     }
 }
 
-/// `/`: the audit view for privacy officers, the profile for customers.
+/// `/`: the audit view for privacy officers, the welcome page for customers.
 pub struct LandingRoute {
     officer: bool,
 }
@@ -129,7 +137,7 @@ impl LazyRoute for LandingRoute {
         if this.officer {
             AuditRoute::view(AuditRoute).await
         } else {
-            ProfileRoute::view(ProfileRoute).await
+            WelcomeRoute::view(WelcomeRoute).await
         }
     }
 }

@@ -6,3 +6,4 @@ pub mod preferences;
 pub mod privacy;
 pub mod profile;
 pub mod sign_in;
+pub mod welcome;

@@ -4,7 +4,7 @@
 mod facts;
 mod filters;
 pub mod format;
-mod labels;
+pub mod labels;
 mod timeline;
 
 pub use facts::{FactsList, HistoryFacts};

@@ -63,7 +63,7 @@ pub fn Consents(loaded: MyConsents) -> impl IntoView {
                 .purposes
                 .clone()
                 .into_iter()
-                .map(|purpose| view! { <PurposeCard purpose=purpose states=states receipts=receipts /> })
+                .map(|purpose| view! { <PurposeCard purpose=purpose states=states receipts=receipts recorded_on=SCREEN /> })
                 .collect_view()}
         </section>
         <ConsentHistory receipts=receipts />
@@ -71,12 +71,14 @@ pub fn Consents(loaded: MyConsents) -> impl IntoView {
     }
 }
 
-/// One purpose: its exact text, its legal basis, and for consent a switch.
+/// One purpose: its exact text, its legal basis, and for consent a switch. Decisions are
+/// recorded as made on `recorded_on` (`privacy`, `welcome`), which the officer's audit shows.
 #[component]
-fn PurposeCard(
+pub fn PurposeCard(
     purpose: Purpose,
     states: Memo<Vec<ConsentState>>,
     receipts: RwSignal<Vec<ConsentReceipt>>,
+    recorded_on: &'static str,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let backend = expect_context::<Backend>();
@@ -127,7 +129,7 @@ fn PurposeCard(
             purpose_version: shown.version,
             language: shown.language,
             text_sha256: shown.text_sha256,
-            screen: SCREEN.into(),
+            screen: recorded_on.into(),
             portal_build: env!("CARGO_PKG_VERSION").into(),
         });
     };

@@ -2,7 +2,7 @@
 //! given and withdrawn with one switch, the customer's own consent history, their data to
 //! download, and erasure to request.
 
-mod consents;
+pub mod consents;
 mod data;
 
 use crate::backend::ops;
