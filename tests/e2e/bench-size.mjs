@@ -59,7 +59,7 @@ async function load(url, ready, token) {
 
 const signIn = await load(`${base}/`, (page) => page.getByRole('heading', { name: 'Sign in' }).waitFor());
 const landing = await load(`${base}/`, (page) => page.waitForFunction(
-  () => performance.getEntriesByName('rapport:profile-ready').length > 0, null, { timeout: 10_000 }), await demoToken(base));
+  () => performance.getEntriesByName('rapport:welcome-page').length > 0, null, { timeout: 10_000 }), await demoToken(base));
 await browser.close();
 
 const sum = (files) => files.reduce((total, f) => total + brotli(f), 0);

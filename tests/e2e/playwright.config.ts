@@ -17,6 +17,8 @@ export const testDatabase = db;
 // Tests sign in and save from the one loopback address: far more than a person does, so the
 // harness widens the sign-in and write quotas (the limits themselves are tested in
 // crates/server/tests/abuse.rs).
+/** A page load this long after the last counts as a new visit (the server's default is 30 minutes). */
+export const NEW_VISIT_AFTER_SECONDS = 3;
 const harnessLimits = '--sign-in-per-account 10000 --sign-in-per-client 10000 --writes-per-customer 10000';
 
 export default defineConfig({

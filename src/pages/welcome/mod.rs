@@ -14,9 +14,10 @@ use crate::backend::ops;
 use crate::components::offered::{Feature, NotOffered, offers};
 use crate::i18n::*;
 use crate::pages::history::format;
+use crate::routes::ModuleUnavailable;
 use designs::SavedDesigns;
 use leptos::prelude::*;
-use leptos_router::components::A;
+use leptos::wasm_split::wasm_split;
 use rapport_domain::config::PortalConfig;
 use since::SinceLastVisit;
 use suggestions::Suggestions;
@@ -44,6 +45,7 @@ pub fn WelcomePage() -> impl IntoView {
         None => t_string!(i18n, welcome.title).to_string(),
     };
     let designs = config.catalogue.is_some();
+    let suggested = designs && config.personalisation_purpose.is_some();
     view! {
         <h1>{greeting}</h1>
         <p>{t!(i18n, welcome.intro)}</p>
@@ -53,17 +55,24 @@ pub fn WelcomePage() -> impl IntoView {
             view! { <NotOffered feature=Feature::Visits /> }.into_any()
         }}
         {designs.then(|| view! { <SavedDesigns /> })}
-        <Suggestions />
-        <nav class="card shortcuts" aria-labelledby="shortcuts-title">
-            <h2 id="shortcuts-title">{t!(i18n, welcome.shortcuts)}</h2>
-            <ul>
-                <li><A href=crate::embed::href("/profile")>{t!(i18n, nav.profile)}</A></li>
-                <li><A href=crate::embed::href("/preferences")>{t!(i18n, nav.preferences)}</A></li>
-                <li><A href=crate::embed::href("/privacy")>{t!(i18n, nav.privacy)}</A></li>
-                <li><A href=crate::embed::href("/history")>{t!(i18n, nav.history)}</A></li>
-            </ul>
-        </nav>
+        {suggested.then(|| view! {
+            <Suspense fallback=|| ()>
+                {Suspend::new(async move {
+                    suggestions_view().await.unwrap_or_else(|_| {
+                        view! { <p class="card" role="alert">{t!(i18n, route.unavailable)}</p> }
+                            .into_any()
+                    })
+                })}
+            </Suspense>
+        })}
     }
+}
+
+/// Suggestions need the catalogue's code, which no other part of the landing page does: it
+/// loads as a module of its own, beside the page's first calls, keeping the landing light.
+#[wasm_split(suggestions, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn suggestions_view() -> Result<AnyView, ModuleUnavailable> {
+    Ok(view! { <Suggestions /> }.into_any())
 }
 
 /// The reader's language code, for dates and money.

@@ -45,24 +45,19 @@ fn load_grounds(backend: &Backend) -> BackendFuture<'_, Grounds> {
     })
 }
 
-/// The section, when the business suggests anything at all: a personalisation purpose and
-/// a catalogue to suggest from.
+/// The section, for a business with a personalisation purpose and a catalogue to suggest from.
 #[component]
 pub fn Suggestions() -> impl IntoView {
     let i18n = use_i18n();
-    let config = expect_context::<PortalConfig>();
-    let offered = config.personalisation_purpose.is_some() && config.catalogue.is_some();
-    offered.then(|| {
-        view! {
-            <section class="card" aria-labelledby="suggestions-title">
-                <h2 id="suggestions-title">{t!(i18n, welcome.suggestions_title)}</h2>
-                <LoadThen
-                    load=load_grounds
-                    render=|grounds| view! { <Personal grounds=grounds /> }.into_any()
-                />
-            </section>
-        }
-    })
+    view! {
+        <section class="card" aria-labelledby="suggestions-title">
+            <h2 id="suggestions-title">{t!(i18n, welcome.suggestions_title)}</h2>
+            <LoadThen
+                load=load_grounds
+                render=|grounds| view! { <Personal grounds=grounds /> }.into_any()
+            />
+        </section>
+    }
 }
 
 #[component]
