@@ -14,10 +14,8 @@ use crate::backend::ops;
 use crate::components::offered::{Feature, NotOffered, offers};
 use crate::i18n::*;
 use crate::pages::history::format;
-use crate::routes::ModuleUnavailable;
 use designs::SavedDesigns;
 use leptos::prelude::*;
-use leptos::wasm_split::wasm_split;
 use rapport_domain::config::PortalConfig;
 use since::SinceLastVisit;
 use suggestions::Suggestions;
@@ -55,24 +53,8 @@ pub fn WelcomePage() -> impl IntoView {
             view! { <NotOffered feature=Feature::Visits /> }.into_any()
         }}
         {designs.then(|| view! { <SavedDesigns /> })}
-        {suggested.then(|| view! {
-            <Suspense fallback=|| ()>
-                {Suspend::new(async move {
-                    suggestions_view().await.unwrap_or_else(|_| {
-                        view! { <p class="card" role="alert">{t!(i18n, route.unavailable)}</p> }
-                            .into_any()
-                    })
-                })}
-            </Suspense>
-        })}
+        {suggested.then(|| view! { <Suggestions /> })}
     }
-}
-
-/// Suggestions need the catalogue's code, which no other part of the landing page does: it
-/// loads as a module of its own, beside the page's first calls, keeping the landing light.
-#[wasm_split(suggestions, wasm_split_path = ::leptos::wasm_split, fallible)]
-fn suggestions_view() -> Result<AnyView, ModuleUnavailable> {
-    Ok(view! { <Suggestions /> }.into_any())
 }
 
 /// The reader's language code, for dates and money.
