@@ -98,6 +98,15 @@ pub struct SignInResponse {
     pub role: Role,
 }
 
+/// `409` to an order whose price has changed: the error, and what the design costs now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PriceChangedBody {
+    /// `price_changed`.
+    pub error: ApiError,
+    /// The design's price now.
+    pub quote: crate::catalogue::Quote,
+}
+
 /// Error codes shared by both sides.
 pub mod codes {
     /// The write named a version that is no longer current.
@@ -123,6 +132,8 @@ pub mod codes {
     /// The server is at capacity (or the request took too long); `Retry-After` says when to
     /// retry.
     pub const OVERLOADED: &str = "overloaded";
+    /// An order's price is not the backend's price now; the answer carries the current quote.
+    pub const PRICE_CHANGED: &str = "price_changed";
 }
 
 /// Parses JSON from a backend; on failure the message names where it went wrong

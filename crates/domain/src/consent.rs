@@ -692,6 +692,15 @@ pub struct DataExport {
     pub history: Vec<HistoryEvent>,
     /// Their erasure requests.
     pub requests: Vec<ErasureRequest>,
+    /// Their saved product designs.
+    #[serde(default)]
+    pub designs: crate::designs::Designs,
+    /// Their orders, newest first.
+    #[serde(default)]
+    pub orders: Vec<crate::designs::OrderRecord>,
+    /// When they were last here; none before their first visit.
+    #[serde(default)]
+    pub visits: Option<crate::visits::Visits>,
 }
 
 /// `GET /api/audit/customers/{ref}/at`: what one customer saw and chose as of a date.

@@ -228,3 +228,171 @@ pub struct OrderReceipt {
     /// When it was received, in Unix seconds.
     pub received_at: i64,
 }
+
+/// `GET /api/me/orders`: one of the customer's orders, as their order list shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlacedOrder {
+    /// The order's reference.
+    pub reference: String,
+    /// The design's name.
+    pub name: String,
+    /// The model's id.
+    pub model: String,
+    /// The agreed price, in minor units.
+    pub total_minor: i64,
+    /// ISO 4217 code.
+    pub currency: String,
+    /// `received` until the business fulfils it, then `done`.
+    pub status: crate::history::RequestStatus,
+    /// When it was received, in Unix seconds.
+    pub received_at: i64,
+    /// When the business fulfilled it, in Unix seconds.
+    pub fulfilled_at: Option<i64>,
+}
+
+/// An order as "Download my data" carries it: the list's line, what was asked for, and the
+/// price the backend agreed to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderRecord {
+    /// What the order list shows.
+    #[serde(flatten)]
+    pub order: PlacedOrder,
+    /// The request as the customer sent it.
+    pub request: OrderRequest,
+    /// The price, line by line.
+    pub quote: Quote,
+}
+
+/// The lines of the receipt an order becomes once the business fulfils it: the model, then each
+/// option of the quote, named in `language` (the business's own language for its records),
+/// with the quote's prices. A line whose amount does not split evenly into its pieces (a
+/// multiplying option) is one line for the whole amount, so the lines always add up to the
+/// quote's total.
+#[must_use]
+pub fn receipt_items(
+    catalogue: &crate::catalogue::Catalogue,
+    model: &str,
+    quote: &Quote,
+    language: &str,
+) -> Vec<crate::history::PurchaseItem> {
+    use crate::history::PurchaseItem;
+    let model_name = catalogue
+        .model(model)
+        .map_or_else(|| model.to_owned(), |m| m.name.get(language).to_owned());
+    let mut items = vec![PurchaseItem {
+        product: model_name,
+        quantity: 1,
+        unit_price_minor: quote.base_minor,
+    }];
+    for line in &quote.lines {
+        let product = catalogue.option(&line.option).map_or_else(
+            || line.option.clone(),
+            |(_, option)| option.name.get(language).to_owned(),
+        );
+        let pieces = i64::from(line.quantity.max(1));
+        let (quantity, unit_price_minor) = if line.amount_minor % pieces == 0 {
+            (line.quantity.max(1), line.amount_minor / pieces)
+        } else {
+            (1, line.amount_minor)
+        };
+        items.push(PurchaseItem {
+            product,
+            quantity,
+            unit_price_minor,
+        });
+    }
+    items
+}
+
+/// The first few characters of an order reference, before the random part.
+pub const REFERENCE_PREFIX: &str = "R-";
+
+/// Whether `text` is shaped like an order reference: `R-` and 8 of Crockford's base32 digits
+/// (no I, L, O or U, so it reads back unambiguously over the phone).
+#[must_use]
+pub fn is_reference(text: &str) -> bool {
+    text.strip_prefix(REFERENCE_PREFIX).is_some_and(|rest| {
+        rest.len() == 8 && rest.bytes().all(|b| REFERENCE_ALPHABET.contains(&b))
+    })
+}
+
+/// Crockford's base32 alphabet, which references are written in.
+pub const REFERENCE_ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/// A reference from 40 random bits.
+#[must_use]
+pub fn reference_from(random: [u8; 5]) -> String {
+    let mut bits = random
+        .iter()
+        .fold(0u64, |acc, &b| (acc << 8) | u64::from(b));
+    let mut digits = [0u8; 8];
+    for digit in digits.iter_mut().rev() {
+        *digit = REFERENCE_ALPHABET[(bits & 31) as usize];
+        bits >>= 5;
+    }
+    format!("{REFERENCE_PREFIX}{}", String::from_utf8_lossy(&digits))
+}
+
+#[cfg(test)]
+mod order_tests {
+    use super::*;
+    use crate::catalogue::Catalogue;
+    use crate::config::PortalConfig;
+
+    fn shipped() -> Catalogue {
+        PortalConfig::from_json(include_str!("../../../public/config.json"), &["en", "sv"])
+            .expect("the shipped configuration")
+            .catalogue()
+            .expect("its catalogue")
+            .expect("a catalogue")
+    }
+
+    #[test]
+    fn receipt_items_name_each_line_and_add_up_to_the_total() {
+        let catalogue = shipped();
+        let spec = Specification {
+            model: "gift-crate".into(),
+            options: [("dark-roast", 1), ("mug", 3), ("wooden-crate", 1)]
+                .into_iter()
+                .map(|(id, n)| (id.to_owned(), n))
+                .collect(),
+        };
+        let quote = catalogue.price(&spec).expect("an orderable design");
+        let items = receipt_items(&catalogue, "gift-crate", &quote, "sv");
+        assert_eq!(items[0].product, "Presentlåda");
+        assert_eq!(items[0].unit_price_minor, quote.base_minor);
+        let mugs = items
+            .iter()
+            .find(|i| i.quantity == 3)
+            .expect("the mugs, by the piece");
+        assert_eq!(mugs.unit_price_minor, 14_900);
+        let sum: i64 = items
+            .iter()
+            .map(|i| i64::from(i.quantity) * i.unit_price_minor)
+            .sum();
+        assert_eq!(sum, quote.total_minor);
+        assert_eq!(items.len(), 1 + quote.lines.len());
+    }
+
+    #[test]
+    fn references_are_eight_crockford_digits_after_the_prefix() {
+        for (random, expected) in [
+            ([0, 0, 0, 0, 0], "R-00000000"),
+            ([255, 255, 255, 255, 255], "R-ZZZZZZZZ"),
+            ([0, 0, 0, 0, 33], "R-00000011"),
+        ] {
+            let reference = reference_from(random);
+            assert_eq!(reference, expected);
+            assert!(is_reference(&reference));
+        }
+        for not in [
+            "R-0000000",
+            "R-0000000I",
+            "X-00000000",
+            "r-00000000",
+            "R-000000000",
+        ] {
+            assert!(!is_reference(not), "{not}");
+        }
+    }
+}

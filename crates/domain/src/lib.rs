@@ -22,6 +22,7 @@ pub mod profile;
 pub mod text;
 pub mod time;
 pub mod version;
+pub mod visits;
 pub mod welcome;
 
 pub use preferences::Preferences;
