@@ -7,7 +7,8 @@ use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use rapport_domain::Versioned;
-use rapport_domain::api::{ApiError, ConflictBody, ErrorBody, codes};
+use rapport_domain::api::{ApiError, ConflictBody, ErrorBody, PriceChangedBody, codes};
+use rapport_domain::catalogue::Quote;
 
 /// Everything a handler can fail with.
 #[derive(Debug, thiserror::Error)]
@@ -48,6 +49,9 @@ pub enum AppError {
     /// 412: the record has changed since the client read it; the body carries it as it is now.
     #[error("the record has changed since it was read")]
     Conflict(Box<Versioned<serde_json::Value>>),
+    /// 409: an order at a price that is not the price now; the body carries the quote now.
+    #[error("the price has changed since the design was priced")]
+    PriceChanged(Box<Quote>),
     /// 429: too many attempts from this client, at this account or by this customer.
     #[error("too many attempts; try again in {retry_after} s")]
     TooManyRequests {
@@ -113,6 +117,17 @@ impl IntoResponse for AppError {
                     response.headers_mut().insert(header::ETAG, value);
                 }
                 return response;
+            }
+            Self::PriceChanged(quote) => {
+                let body = PriceChangedBody {
+                    error: ApiError {
+                        code: codes::PRICE_CHANGED.into(),
+                        message: self.to_string(),
+                        field: None,
+                    },
+                    quote: (**quote).clone(),
+                };
+                return (StatusCode::CONFLICT, Json(body)).into_response();
             }
             Self::TooManyRequests { retry_after } | Self::Overloaded { retry_after } => {
                 let (status, code) = if matches!(self, Self::TooManyRequests { .. }) {

@@ -7,7 +7,8 @@
 //! [`site`] (static files under a strict Content-Security-Policy), [`limits`] (rate limits,
 //! bounded password hashing, request limits) and [`serve`] (connections: cap and timeouts),
 //! [`accounts`] (the `add-account` command), [`backup`] (the `backup` and `restore` commands),
-//! [`cors`] (host pages on other origins that embed the portal).
+//! [`cors`] (host pages on other origins that embed the portal), [`orders`] (the `orders`
+//! command: the business fulfils what customers ordered).
 
 pub mod accounts;
 pub mod auth;
@@ -18,6 +19,7 @@ pub mod http;
 pub mod ledger_cli;
 pub mod ledger_key;
 pub mod limits;
+pub mod orders;
 pub mod serve;
 pub mod settings;
 pub mod site;
@@ -30,6 +32,7 @@ use axum::error_handling::HandleErrorLayer;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, header};
 use limits::{Guards, Limits};
+use rapport_domain::catalogue::Catalogue;
 use rapport_domain::config::PortalConfig;
 use std::sync::Arc;
 use store::Store;
@@ -47,6 +50,9 @@ pub struct AppState {
     pub guards: Arc<Guards>,
     /// Signs the consent ledger's head; kept outside the database (see [`ledger_key`]).
     pub ledger_key: Arc<ledger_key::LedgerKey>,
+    /// The products customers can design and order, read from the configuration once; none
+    /// when the business offers none.
+    pub catalogue: Option<Arc<Catalogue>>,
 }
 
 impl AppState {
@@ -66,9 +72,22 @@ impl AppState {
         ledger_key: Arc<ledger_key::LedgerKey>,
         limits: Limits,
     ) -> Result<AppState, store::StoreError> {
+        let config: Arc<PortalConfig> = config.into();
+        // The configuration was checked as it was read (`PortalConfig::from_json` lists a
+        // catalogue's mistakes too), so a catalogue that fails here was built by hand.
+        let catalogue = match config.catalogue() {
+            Ok(catalogue) => catalogue.map(Arc::new),
+            Err(problems) => {
+                for problem in &problems {
+                    tracing::error!("configuration: {problem}; orders are not taken");
+                }
+                None
+            }
+        };
         Ok(AppState {
             store,
-            config: config.into(),
+            config,
+            catalogue,
             guards: Arc::new(Guards::new(limits)?),
             ledger_key,
         })
@@ -140,6 +159,7 @@ pub async fn run(settings: Settings) -> Result<(), Box<dyn std::error::Error>> {
         Some(Command::SeedHistory(args)) => return seed_history(&store, args).await,
         Some(Command::Erase(args)) => return erase(&store, args).await,
         Some(Command::AddAccount(args)) => return add_account(&store, args).await,
+        Some(Command::Orders(args)) => return orders::run(&store, args).await,
         Some(
             Command::VerifyLedger(_)
             | Command::LedgerKey(_)

@@ -164,6 +164,28 @@ pub enum Command {
     Backup(crate::backup::BackupArgs),
     /// Restore a backup into an empty database of the same engine.
     Restore(crate::backup::RestoreArgs),
+    /// The business's side of customers' orders: list the open ones, fulfil one.
+    Orders(Orders),
+}
+
+/// `orders`: what the business does with the orders customers place in the portal.
+#[derive(Debug, Clone, Args)]
+pub struct Orders {
+    /// What to do.
+    #[command(subcommand)]
+    pub action: OrdersAction,
+}
+
+/// `orders list` or `orders fulfil REFERENCE`.
+#[derive(Debug, Clone, Subcommand)]
+pub enum OrdersAction {
+    /// List the orders not yet fulfilled, oldest first.
+    List,
+    /// Mark an order fulfilled: it becomes a purchase in the customer's history.
+    Fulfil {
+        /// The order's reference, such as R-7KX2M9QD.
+        reference: String,
+    },
 }
 
 /// `add-account`: how a real deployment gets its first privacy officer (and its customers),
@@ -180,9 +202,9 @@ pub struct AddAccount {
 
 /// `erase`: carries out open erasure requests, or refuses one with a reason.
 ///
-/// Erasure deletes the customer's profile, preferences, history, sessions and sign-in, and
-/// the link from their consent ledger pseudonym to them; the ledger entries stay, so the
-/// chain still verifies (see `store::consent`).
+/// Erasure deletes the customer's profile, preferences, saved designs, orders, visits,
+/// history, sessions and sign-in, and the link from their consent ledger pseudonym to them;
+/// the ledger entries stay, so the chain still verifies (see `store::consent`).
 #[derive(Debug, Clone, Args)]
 pub struct Erase {
     /// The request to act on; every open request when not given.

@@ -75,6 +75,9 @@ async fn export(State(state): State<AppState>, me: Me) -> Result<Response, AppEr
         },
         history: data.history,
         requests: data.requests,
+        designs: data.designs,
+        orders: data.orders,
+        visits: data.visits,
     };
     let date = &format_utc(export.exported_at)[..10];
     let disposition = format!("attachment; filename=\"rapport-my-data-{date}.json\"");

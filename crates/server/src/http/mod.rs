@@ -2,12 +2,15 @@
 
 pub mod audit;
 pub mod consent;
+pub mod designs;
 pub mod history;
+pub mod orders;
 pub mod preferences;
 pub mod profile;
 pub mod requests;
 pub mod session;
 pub mod versioned;
+pub mod visits;
 
 use crate::AppState;
 use crate::error::AppError;
@@ -19,6 +22,9 @@ pub fn router() -> Router<AppState> {
         .merge(session::router())
         .merge(profile::router())
         .merge(preferences::router())
+        .merge(designs::router())
+        .merge(orders::router())
+        .merge(visits::router())
         .merge(history::router())
         .merge(consent::router())
         .merge(requests::router())

@@ -5,10 +5,11 @@
 //! rows and, for the ledger's end, the table), never in what an operation promises.
 
 use super::documents::{Document, WriteOutcome};
+use super::orders::{FulfilError, NewOrder, OpenOrder};
 use super::requests::ErasureError;
 use super::{
-    Engine, Store, StoreError, consent, customers, demo, documents, history, history_demo,
-    postgres as pg, requests,
+    Engine, Store, StoreError, consent, customers, demo, documents, history, history_demo, orders,
+    postgres as pg, requests, visits,
 };
 use crate::ledger_key::LedgerKey;
 use consent::LedgerFilter;
@@ -18,7 +19,9 @@ use rapport_domain::consent::{
     ConsentReceipt, ErasureRequest, LedgerEntry, RecordConsent, ScreenText, SeenAndChosen,
     SignedHead,
 };
+use rapport_domain::designs::{Designs, OrderReceipt, OrderRecord, PlacedOrder};
 use rapport_domain::history::{Channel, DerivedFacts, EventDetails, HistoryEvent, HistoryQuery};
+use rapport_domain::visits::Visits;
 use rapport_domain::{Preferences, Profile, Version, Versioned};
 use std::sync::Arc;
 
@@ -37,6 +40,12 @@ pub struct MyData {
     pub history: Vec<HistoryEvent>,
     /// Erasure requests, newest first.
     pub requests: Vec<ErasureRequest>,
+    /// Saved designs (empty when never written).
+    pub designs: Designs,
+    /// Orders, newest first.
+    pub orders: Vec<OrderRecord>,
+    /// When they were last here, if ever.
+    pub visits: Option<Visits>,
 }
 
 /// Events read per query when a whole history is read.
@@ -349,6 +358,60 @@ impl Store {
         })
     }
 
+    /// Stores an accepted order with its history event; its receipt (see [`orders::place`]).
+    pub async fn place_order(
+        &self,
+        customer: i64,
+        order: NewOrder,
+    ) -> Result<OrderReceipt, StoreError> {
+        on_engine!(self, call, |c| orders::place(c, customer, &order), |p| {
+            pg::orders::place(p, customer, &order)
+        })
+    }
+
+    /// The receipt of the customer's order with this idempotency key, if any.
+    pub async fn order_for_key(
+        &self,
+        customer: i64,
+        key: &str,
+    ) -> Result<Option<OrderReceipt>, StoreError> {
+        let key = key.to_owned();
+        on_engine!(
+            self,
+            read,
+            |c| orders::receipt_for_key(c, customer, &key),
+            |p| pg::orders::receipt_for_key(p, customer, &key)
+        )
+    }
+
+    /// The customer's orders, newest first.
+    pub async fn orders_of(&self, customer: i64) -> Result<Vec<PlacedOrder>, StoreError> {
+        on_engine!(self, read, |c| orders::list(c, customer), |p| {
+            pg::orders::list(p, customer)
+        })
+    }
+
+    /// Orders not yet fulfilled, oldest first.
+    pub async fn open_orders(&self) -> Result<Vec<OpenOrder>, StoreError> {
+        on_engine!(self, read, |c| orders::open(c), |p| pg::orders::open(p))
+    }
+
+    /// Marks an order fulfilled, turning it into a purchase in the customer's history.
+    pub async fn fulfil_order(&self, reference: &str) -> Result<PlacedOrder, FulfilError> {
+        let reference = reference.trim().to_owned();
+        on_engine!(self, call, |c| orders::fulfil(c, &reference), |p| {
+            pg::orders::fulfil(p, &reference)
+        })
+    }
+
+    /// Notes a page load by the customer now; their visits after it.
+    pub async fn record_visit(&self, customer: i64) -> Result<Visits, StoreError> {
+        let at = super::now();
+        on_engine!(self, call, |c| visits::record(c, customer, at), |p| {
+            pg::visits::record(p, customer, at)
+        })
+    }
+
     /// One page of the customer's history (see [`history::page`]).
     pub async fn history_page(
         &self,
@@ -464,6 +527,11 @@ impl Store {
                     receipts: consent::receipts_of(&tx, customer)?,
                     history,
                     requests: requests::list(&tx, customer)?,
+                    designs: documents::load(&tx, customer)?
+                        .map(|d| d.data)
+                        .unwrap_or_default(),
+                    orders: orders::records(&tx, customer)?,
+                    visits: visits::load(&tx, customer)?,
                 };
                 tx.commit()?;
                 Ok(data)

@@ -1,7 +1,8 @@
-//! Versioned documents: one JSON document per customer per kind (profile, preferences), each
-//! with a version that grows by one with every accepted write.
+//! Versioned documents: one JSON document per customer per kind (profile, preferences, saved
+//! designs), each with a version that grows by one with every accepted write.
 
 use super::{StoreError, now};
+use rapport_domain::designs::Designs;
 use rapport_domain::{Preferences, Profile, Version, Versioned};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
@@ -20,6 +21,21 @@ impl Document for Profile {
 impl Document for Preferences {
     const TABLE: &'static str = "preferences";
 }
+
+impl Document for Designs {
+    const TABLE: &'static str = "designs";
+}
+
+/// The saved designs' table, appended to the store's migrations (the same shape as the
+/// profile's).
+pub const DESIGNS_MIGRATION: &str = r"
+    CREATE TABLE designs (
+        customer_id INTEGER PRIMARY KEY REFERENCES customers(id) ON DELETE CASCADE,
+        version     INTEGER NOT NULL,
+        document    TEXT NOT NULL,
+        updated_at  INTEGER NOT NULL
+    );
+";
 
 /// The customer's document, if they have one.
 pub fn load<T: Document>(

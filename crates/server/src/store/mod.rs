@@ -1,7 +1,8 @@
 //! All SQL lives under this module. Handlers call [`Store`]'s operations (in [`api`]), which
 //! run on one of two engines, chosen by the database URL:
 //! - SQLite (`sqlite://PATH`, or a plain path: the embedded default): the SQL in
-//!   [`consent`], [`customers`], [`documents`], [`history`], [`requests`] and [`demo`], over
+//!   [`consent`], [`customers`], [`documents`], [`history`], [`requests`], [`orders`],
+//!   [`visits`] and [`demo`], over
 //!   the connections in [`sqlite`];
 //! - PostgreSQL (`postgres://…`): the same operations in [`postgres`], for several servers
 //!   on one database, replicas and managed hosting.
@@ -16,9 +17,11 @@ pub mod demo;
 pub mod documents;
 pub mod history;
 pub mod history_demo;
+pub mod orders;
 pub mod postgres;
 pub mod requests;
 pub mod sqlite;
+pub mod visits;
 
 pub use api::MyData;
 
@@ -105,6 +108,10 @@ const MIGRATIONS: &[&str] = &[
     consent::MIGRATION,
     requests::MIGRATION,
     consent::SIGNATURE_MIGRATION,
+    // Issue #12, "Design your own product": saved designs, orders, visits.
+    documents::DESIGNS_MIGRATION,
+    orders::MIGRATION,
+    visits::MIGRATION,
 ];
 
 /// Which database, and on which engine.

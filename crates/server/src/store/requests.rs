@@ -1,7 +1,8 @@
 //! Erasure requests and the erasure itself.
 //!
 //! A request keeps the customer's ledger pseudonym beside the link to the customer. Erasure
-//! deletes the customer (and with them their profile, preferences, history, sessions, sign-in
+//! deletes the customer (and with them their profile, preferences, saved designs, orders,
+//! visits, history, sessions, sign-in
 //! and the link from pseudonym to customer, see [`super::consent`]); the request row stays,
 //! its customer link set to NULL by the foreign key, as the pseudonymous proof that the
 //! customer behind `customer_ref` was erased, and when.
@@ -198,7 +199,8 @@ pub fn refuse(conn: &mut Connection, id: i64, reason: &str) -> Result<(), Erasur
 }
 
 /// Carries out an open erasure request in one transaction: deletes the customer's history,
-/// ledger user agents, pseudonym link, sessions, profile, preferences and sign-in, and marks
+/// ledger user agents, pseudonym link, sessions, profile, preferences, designs, orders,
+/// visits and sign-in, and marks
 /// the request done. Ledger entries are not touched (see the module doc of [`super::consent`]).
 pub fn erase(conn: &mut Connection, id: i64) -> Result<(), ErasureError> {
     let tx = conn.savepoint()?;
@@ -213,6 +215,9 @@ pub fn erase(conn: &mut Connection, id: i64) -> Result<(), ErasureError> {
             "sessions",
             "profiles",
             "preferences",
+            "designs",
+            "orders",
+            "visits",
         ] {
             tx.execute(
                 &format!("DELETE FROM {table} WHERE customer_id = ?1"),

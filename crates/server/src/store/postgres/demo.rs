@@ -4,7 +4,7 @@ use super::{Postgres, customers, documents, history, now, one};
 use crate::store::StoreError;
 use crate::store::demo::{
     DEMO_EMAIL, DEMO_HISTORY_EVENTS, DEMO_HISTORY_SEED, DEMO_PASSWORD, OFFICER_EMAIL,
-    OFFICER_PASSWORD, demo_profile,
+    OFFICER_PASSWORD, demo_designs, demo_profile,
 };
 use rapport_domain::api::Role;
 
@@ -25,6 +25,7 @@ pub async fn seed_if_empty(pg: &Postgres) -> Result<bool, StoreError> {
     }
     let id = customers::create_on(&tx, DEMO_EMAIL, &hash, Role::Customer).await?;
     documents::create_on(&tx, id, &demo_profile()).await?;
+    documents::create_on(&tx, id, &demo_designs()).await?;
     history::seed_on(&tx, id, DEMO_HISTORY_EVENTS, DEMO_HISTORY_SEED, now()).await?;
     customers::create_on(&tx, OFFICER_EMAIL, &officer_hash, Role::PrivacyOfficer).await?;
     tx.commit().await?;

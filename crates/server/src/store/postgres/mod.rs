@@ -19,8 +19,10 @@ pub mod customers;
 pub mod demo;
 pub mod documents;
 pub mod history;
+pub mod orders;
 pub mod requests;
 mod schema;
+pub mod visits;
 
 use super::{MyData, StoreError};
 use deadpool_postgres::{GenericClient, Manager, ManagerConfig, Pool, RecyclingMethod};
@@ -188,6 +190,12 @@ pub async fn my_data(pg: &Postgres, customer: i64, chunk: usize) -> Result<MyDat
         receipts: consent::receipts_on(&tx, customer).await?,
         history,
         requests: requests::list_on(&tx, customer).await?,
+        designs: documents::load_on(&tx, customer)
+            .await?
+            .map(|d| d.data)
+            .unwrap_or_default(),
+        orders: orders::records_on(&tx, customer).await?,
+        visits: visits::load_on(&tx, customer).await?,
     };
     tx.commit().await?;
     Ok(data)

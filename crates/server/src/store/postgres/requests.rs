@@ -191,6 +191,9 @@ pub async fn erase(pg: &Postgres, id: i64) -> Result<(), ErasureError> {
             "sessions",
             "profiles",
             "preferences",
+            "designs",
+            "orders",
+            "visits",
         ] {
             exec(
                 &tx,
