@@ -70,6 +70,24 @@ async fn a_backup_taken_while_serving_restores_every_record_and_the_ledger_verif
             .await;
         assert_eq!(response.status(), StatusCode::CREATED);
     }
+    // Saved designs, an order and a visit: the tables issue #12 added travel too.
+    let catalogue = common::shipped_config().catalogue().unwrap().unwrap();
+    let spec = catalogue.start("barista-kit");
+    let quote = catalogue.price(&spec).unwrap();
+    let designs =
+        json!({ "designs": [{ "id": "d7", "name": "Kit", "spec": spec, "seen": quote }] });
+    let saved = server
+        .put_document("/me/designs", &bo, Some("\"1\""), &designs)
+        .await;
+    assert_eq!(saved.status(), StatusCode::OK);
+    let order =
+        json!({ "name": "Kit", "spec": spec, "total_minor": quote.total_minor, "currency": "SEK" });
+    for token in [&demo, &bo] {
+        let placed = server.post("/me/orders", token, &order).await;
+        assert_eq!(placed.status(), StatusCode::CREATED);
+        let visited = server.post("/me/visits", token, &json!({})).await;
+        assert_eq!(visited.status(), StatusCode::OK);
+    }
     let asked = server.post("/me/erasure", &bo, &json!({})).await;
     assert_eq!(asked.status(), StatusCode::CREATED);
     let before = (my_data(&server, &demo).await, my_data(&server, &bo).await);
@@ -78,6 +96,11 @@ async fn a_backup_taken_while_serving_restores_every_record_and_the_ledger_verif
         before.0["history"].as_array().unwrap().len() > 300,
         "the demo history and the consent events"
     );
+    for data in [&before.0, &before.1] {
+        assert_eq!(data["designs"]["designs"].as_array().unwrap().len(), 1);
+        assert_eq!(data["orders"].as_array().unwrap().len(), 1);
+        assert!(data["visits"].is_object());
+    }
 
     // Online: the server keeps serving while the backup is taken.
     let dir = tempfile::tempdir().unwrap();

@@ -171,6 +171,8 @@ async fn answers_fit_the_contract() {
     for path in [
         "/me/profile",
         "/me/preferences",
+        "/me/designs",
+        "/me/orders",
         "/me/consents",
         "/me/export",
         "/me/erasure",
@@ -235,11 +237,78 @@ async fn answers_fit_the_contract() {
         .await,
     );
 
+    found.extend(designs_orders_and_visits(&spec, &server, &token, &officer).await);
+
     assert!(
         found.is_empty(),
         "answers that break openapi.yaml:\n{}",
         found.join("\n")
     );
+}
+
+/// Every answer of the designs, orders and visits endpoints, each once.
+async fn designs_orders_and_visits(
+    spec: &Value,
+    server: &common::TestServer,
+    token: &str,
+    officer: &str,
+) -> Vec<String> {
+    let mut found = Vec::new();
+    let client = reqwest::Client::new();
+    let catalogue = common::shipped_config().catalogue().unwrap().unwrap();
+    let design = catalogue.start("fika-box");
+    let quote = catalogue.price(&design).unwrap();
+    let designs = |name: &str| json!({ "designs": [{ "id": "d1", "name": name, "spec": design, "seen": quote, "names": {} }] });
+    let current: Value = server.get_json("/me/designs", token).await;
+    let version = format!("\"{}\"", current["version"]);
+    // Stored, stale, no version, a rule broken; then an officer.
+    for (if_match, name) in [
+        (Some(&version), "Mine"),
+        (Some(&version), "Mine"),
+        (None, "Mine"),
+        (Some(&version), " "),
+    ] {
+        let answer = server
+            .put_document(
+                "/me/designs",
+                token,
+                if_match.map(String::as_str),
+                &designs(name),
+            )
+            .await;
+        found.extend(check(spec, "PUT", "/me/designs", answer).await);
+    }
+    let answer = server.get("/me/designs", Some(officer)).await;
+    found.extend(check(spec, "GET", "/me/designs", answer).await);
+
+    let order = |total: i64, model: &str| {
+        json!({ "name": "Mine", "spec": { "model": model, "options": design.options },
+                "total_minor": total, "currency": "SEK" })
+    };
+    // Received, a price that is not today's, a rule broken, a body that is not an order.
+    for body in [
+        order(quote.total_minor, "fika-box"),
+        order(quote.total_minor - 1, "fika-box"),
+        order(quote.total_minor, "no-such-model"),
+        json!({ "name": 1 }),
+    ] {
+        let answer = server.post("/me/orders", token, &body).await;
+        found.extend(check(spec, "POST", "/me/orders", answer).await);
+    }
+    let answer = client
+        .get(server.url("/me/orders"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    found.extend(check(spec, "GET", "/me/orders", answer).await);
+    for _ in 0..2 {
+        let answer = server.post("/me/visits", token, &json!({})).await;
+        found.extend(check(spec, "POST", "/me/visits", answer).await);
+    }
+    let answer = server.get("/me/export", Some(token)).await;
+    found.extend(check(spec, "GET", "/me/export", answer).await);
+    found
 }
 
 #[test]

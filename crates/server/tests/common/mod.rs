@@ -270,6 +270,24 @@ impl TestServer {
             .unwrap()
     }
 
+    /// `PUT` of a versioned document at `path`, with `If-Match` when given.
+    pub async fn put_document(
+        &self,
+        path: &str,
+        token: &str,
+        if_match: Option<&str>,
+        body: &serde_json::Value,
+    ) -> reqwest::Response {
+        let mut request = reqwest::Client::new()
+            .put(self.url(path))
+            .bearer_auth(token)
+            .json(body);
+        if let Some(tag) = if_match {
+            request = request.header("If-Match", tag);
+        }
+        request.send().await.unwrap()
+    }
+
     /// `PUT /me/profile`, with `If-Match` when given.
     pub async fn put_profile(
         &self,
