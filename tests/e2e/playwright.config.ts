@@ -47,7 +47,7 @@ export default defineConfig({
   webServer: [
     {
       // --allow-origin: the host pages below embed the portal from their own origin.
-      command: `rm -f "${db}"* && "${server}" --addr 127.0.0.1:${port} --db "${db}" --dist "${path.join(root, 'dist')}" --ledger-key "${db}.key" --demo-data ${harnessLimits} --allow-origin ${HOST_ORIGIN}`,
+      command: `rm -f "${db}"* && "${server}" --addr 127.0.0.1:${port} --db "${db}" --dist "${path.join(root, 'dist')}" --ledger-key "${db}.key" --demo-data ${harnessLimits} --visit-gap-secs ${NEW_VISIT_AFTER_SECONDS} --allow-origin ${HOST_ORIGIN}`,
       url: `http://127.0.0.1:${port}/config.json`,
       reuseExistingServer: false,
       timeout: 30_000,

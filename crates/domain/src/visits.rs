@@ -20,15 +20,17 @@ pub struct Visits {
 }
 
 impl Visits {
-    /// The record after a page load at `now`, given the one before (if any).
+    /// The record after a page load at `now`, given the one before (if any), where a pause
+    /// longer than `gap` seconds ([`VISIT_GAP_SECS`] unless the backend is told otherwise)
+    /// starts a new visit.
     #[must_use]
-    pub fn after_load(before: Option<Visits>, now: i64) -> Visits {
+    pub fn after_load(before: Option<Visits>, now: i64, gap: i64) -> Visits {
         match before {
             None => Visits {
                 last_at: now,
                 previous_at: None,
             },
-            Some(before) if now - before.last_at > VISIT_GAP_SECS => Visits {
+            Some(before) if now - before.last_at > gap => Visits {
                 last_at: now,
                 previous_at: Some(before.last_at),
             },
@@ -79,7 +81,7 @@ mod tests {
             (at(t, Some(t - 86_400)), t + 600, Some(t - 86_400)),
             (at(t, Some(t - 86_400)), t + 7_200, Some(t)),
         ] {
-            let after = Visits::after_load(before, now);
+            let after = Visits::after_load(before, now, VISIT_GAP_SECS);
             assert_eq!(after.last_at, now);
             assert_eq!(after.previous_at, previous, "{before:?} then {now}");
         }

@@ -53,6 +53,9 @@ pub struct Limits {
     pub request_timeout: Duration,
     /// Largest request body; larger answers 413.
     pub max_body_bytes: usize,
+    /// A pause longer than this ends a customer's visit: the welcome page's "since your last
+    /// visit" moves on only after it (a timing, kept with the others the flags set).
+    pub visit_gap: Duration,
 }
 
 impl Default for Limits {
@@ -74,6 +77,7 @@ impl Default for Limits {
             body_timeout: Duration::from_secs(30),
             request_timeout: Duration::from_secs(60),
             max_body_bytes: 64 * 1024,
+            visit_gap: Duration::from_secs(rapport_domain::visits::VISIT_GAP_SECS.unsigned_abs()),
         }
     }
 }

@@ -113,6 +113,9 @@ pub struct LimitFlags {
     /// Largest request body in bytes (then 413).
     #[arg(long, env = "RAPPORT_MAX_BODY_BYTES", default_value_t = Limits::default().max_body_bytes)]
     pub max_body_bytes: usize,
+    /// Seconds of pause that end a customer's visit (the welcome page's "since your last visit").
+    #[arg(long, env = "RAPPORT_VISIT_GAP_SECS", default_value_t = Limits::default().visit_gap.as_secs())]
+    pub visit_gap_secs: u64,
     /// Seconds between sweeps of expired sessions.
     #[arg(long, env = "RAPPORT_PRUNE_EVERY_SECS", default_value_t = 600)]
     pub prune_every_secs: u64,
@@ -136,6 +139,7 @@ impl LimitFlags {
             body_timeout: Duration::from_secs(self.body_timeout_secs),
             request_timeout: Duration::from_secs(self.request_timeout_secs),
             max_body_bytes: self.max_body_bytes,
+            visit_gap: Duration::from_secs(self.visit_gap_secs),
         }
     }
 

@@ -15,6 +15,7 @@ pub fn router() -> Router<AppState> {
 }
 
 async fn record(State(state): State<AppState>, me: Me) -> Result<Json<VisitAnswer>, AppError> {
-    let visits = state.store.record_visit(me.customer).await?;
+    let gap = i64::try_from(state.guards.limits.visit_gap.as_secs()).unwrap_or(i64::MAX);
+    let visits = state.store.record_visit(me.customer, gap).await?;
     Ok(Json(visits.into()))
 }

@@ -404,11 +404,12 @@ impl Store {
         })
     }
 
-    /// Notes a page load by the customer now; their visits after it.
-    pub async fn record_visit(&self, customer: i64) -> Result<Visits, StoreError> {
+    /// Notes a page load by the customer now; their visits after it (a pause longer than
+    /// `gap` seconds starts a new visit).
+    pub async fn record_visit(&self, customer: i64, gap: i64) -> Result<Visits, StoreError> {
         let at = super::now();
-        on_engine!(self, call, |c| visits::record(c, customer, at), |p| {
-            pg::visits::record(p, customer, at)
+        on_engine!(self, call, |c| visits::record(c, customer, at, gap), |p| {
+            pg::visits::record(p, customer, at, gap)
         })
     }
 

@@ -31,9 +31,14 @@ pub fn load(conn: &Connection, customer: i64) -> Result<Option<Visits>, StoreErr
 }
 
 /// Notes a page load at `at`; the record after it.
-pub fn record(conn: &mut Connection, customer: i64, at: i64) -> Result<Visits, StoreError> {
+pub fn record(
+    conn: &mut Connection,
+    customer: i64,
+    at: i64,
+    gap: i64,
+) -> Result<Visits, StoreError> {
     let tx = conn.savepoint()?;
-    let visits = Visits::after_load(load(&tx, customer)?, at);
+    let visits = Visits::after_load(load(&tx, customer)?, at, gap);
     tx.execute(
         "INSERT INTO visits (customer_id, last_at, previous_at) VALUES (?1, ?2, ?3)
          ON CONFLICT (customer_id) DO UPDATE

@@ -24,7 +24,7 @@ pub async fn load_on<C: GenericClient>(
 
 /// Notes a page load at `at`; the record after it. Two loads at once take turns on the
 /// customer's row, so each sees the other's visit.
-pub async fn record(pg: &Postgres, customer: i64, at: i64) -> Result<Visits, StoreError> {
+pub async fn record(pg: &Postgres, customer: i64, at: i64, gap: i64) -> Result<Visits, StoreError> {
     let mut client = pg.client().await?;
     let tx = client.transaction().await?;
     exec(
@@ -33,7 +33,7 @@ pub async fn record(pg: &Postgres, customer: i64, at: i64) -> Result<Visits, Sto
         &[&customer],
     )
     .await?;
-    let visits = Visits::after_load(load_on(&tx, customer).await?, at);
+    let visits = Visits::after_load(load_on(&tx, customer).await?, at, gap);
     exec(
         &tx,
         "INSERT INTO visits (customer_id, last_at, previous_at) VALUES ($1, $2, $3)
