@@ -59,6 +59,8 @@ export async function signIn(page: Page, account: Account, path = '/profile') {
   if (path === '/profile') {
     await expect(page.getByRole('heading', { name: 'Your profile' })).toBeVisible();
     await expect(page.getByLabel('Name', { exact: true })).not.toHaveValue('');
+  } else if (path === '/') {
+    await expect(page.getByRole('heading', { level: 1, name: /^Welcome/ })).toBeVisible();
   } else {
     await expect(page.getByRole('button', { name: 'Save changes' })).toBeVisible();
   }

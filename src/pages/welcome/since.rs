@@ -81,7 +81,8 @@ pub fn SinceLastVisit() -> impl IntoView {
 fn Summary(previous: i64, since: welcome::SinceLastVisit) -> impl IntoView {
     let i18n = use_i18n();
     let config = expect_context::<PortalConfig>();
-    let date = move || day(i18n, previous);
+    // The time too: a customer may come back the same day.
+    let date = move || crate::dom::date_time(previous, super::locale(i18n));
     if since.is_empty() {
         return view! {
             <h2 id="since-title">{t!(i18n, welcome.since_title)}</h2>
