@@ -14,7 +14,7 @@ use std::fmt::Write as _;
 
 pub use crate::consent::ConsentDecision;
 use crate::csv::{csv_quote, csv_text};
-use crate::time::{format_utc, parse_time};
+use crate::time::{add_months, format_utc, month_of, parse_time};
 
 /// Page size when the query names none.
 pub const DEFAULT_LIMIT: u32 = 50;
@@ -26,6 +26,8 @@ pub const MAX_QUERY_CHARS: usize = 200;
 pub const MAX_QUERY_TERMS: usize = 8;
 /// How many products [`DerivedFacts::top_products`] lists.
 pub const TOP_PRODUCTS: usize = 5;
+/// How many calendar months [`DerivedFacts::spending_by_month`] covers.
+pub const SPENDING_MONTHS: i64 = 12;
 
 /// What kind of thing happened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -649,6 +651,39 @@ pub struct DerivedFacts {
     pub channels_used: Vec<ChannelUse>,
     /// The products bought most (by units), at most [`TOP_PRODUCTS`].
     pub top_products: Vec<ProductBought>,
+    /// Spending per calendar month (UTC) and currency over the [`SPENDING_MONTHS`] months
+    /// ending with the month of the latest purchase, oldest first (currencies by name within
+    /// a month). Only months with purchases appear; [`DerivedFacts::spending_series`] fills in
+    /// the others. Counted back from the latest purchase rather than from today, so a
+    /// customer who stopped buying still sees their last year, and the answer depends only on
+    /// the history (the same from SQL as from [`DerivedFacts::compute`]). Absent in answers
+    /// from before it existed, which read as empty.
+    #[serde(default)]
+    pub spending_by_month: Vec<MonthSpend>,
+}
+
+/// What was spent in one currency in one month.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MonthSpend {
+    /// The calendar month in UTC, `YYYY-MM`.
+    pub month: String,
+    /// ISO 4217 code.
+    pub currency: String,
+    /// The purchases' totals added up, in minor units.
+    pub total_minor: i64,
+    /// How many purchases.
+    pub purchases: u64,
+}
+
+/// One currency's spending over every month of the window, empty months included: what a
+/// chart draws.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CurrencySpending {
+    /// ISO 4217 code.
+    pub currency: String,
+    /// Each of the [`SPENDING_MONTHS`] months, oldest first; months without purchases have
+    /// zero totals.
+    pub months: Vec<MonthSpend>,
 }
 
 /// The typical purchase total in one currency.
@@ -770,8 +805,79 @@ impl DerivedFacts {
         products.sort_by(|a, b| b.units.cmp(&a.units).then(a.product.cmp(&b.product)));
         products.truncate(TOP_PRODUCTS);
         facts.top_products = products;
+        facts.spending_by_month = spending_by_month(&purchases, facts.last_purchase);
         facts
     }
+
+    /// [`DerivedFacts::spending_by_month`] per currency with every month of the window filled
+    /// in, the currency with most purchases in the window first (ties by name).
+    #[must_use]
+    pub fn spending_series(&self) -> Vec<CurrencySpending> {
+        let Some(last) = self.spending_by_month.iter().map(|m| m.month.as_str()).max() else {
+            return Vec::new();
+        };
+        let months: Vec<String> = (1 - SPENDING_MONTHS..=0)
+            .filter_map(|back| add_months(last, back))
+            .collect();
+        let mut currencies: Vec<(&str, u64)> = Vec::new();
+        for spend in &self.spending_by_month {
+            match currencies.iter_mut().find(|(c, _)| *c == spend.currency) {
+                Some((_, purchases)) => *purchases += spend.purchases,
+                None => currencies.push((&spend.currency, spend.purchases)),
+            }
+        }
+        currencies.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        currencies
+            .into_iter()
+            .map(|(currency, _)| CurrencySpending {
+                currency: currency.to_owned(),
+                months: months
+                    .iter()
+                    .map(|month| {
+                        self.spending_by_month
+                            .iter()
+                            .find(|s| s.month == *month && s.currency == currency)
+                            .cloned()
+                            .unwrap_or_else(|| MonthSpend {
+                                month: month.clone(),
+                                currency: currency.to_owned(),
+                                total_minor: 0,
+                                purchases: 0,
+                            })
+                    })
+                    .collect(),
+            })
+            .collect()
+    }
+}
+
+/// Totals per month and currency from the first month of the window on (see
+/// [`DerivedFacts::spending_by_month`]).
+fn spending_by_month(purchases: &[(i64, &Purchase)], last: Option<i64>) -> Vec<MonthSpend> {
+    let Some(first) = last.and_then(|last| add_months(&month_of(last), 1 - SPENDING_MONTHS))
+    else {
+        return Vec::new();
+    };
+    let mut months: BTreeMap<(String, &str), (i64, u64)> = BTreeMap::new();
+    for (at, purchase) in purchases {
+        let month = month_of(*at);
+        if month >= first {
+            let entry = months
+                .entry((month, purchase.currency.as_str()))
+                .or_default();
+            entry.0 += purchase.total_minor;
+            entry.1 += 1;
+        }
+    }
+    months
+        .into_iter()
+        .map(|((month, currency), (total_minor, purchases))| MonthSpend {
+            month,
+            currency: currency.to_owned(),
+            total_minor,
+            purchases,
+        })
+        .collect()
 }
 
 fn lower_median<T: Ord + Copy>(mut values: Vec<T>) -> Option<T> {
@@ -923,6 +1029,12 @@ mod tests {
                         product: "Te".into(),
                         units: 3,
                     }],
+                    spending_by_month: vec![MonthSpend {
+                        month: "1970-01".into(),
+                        currency: "SEK".into(),
+                        total_minor: 12_900,
+                        purchases: 1,
+                    }],
                 },
             },
             Case {
@@ -999,6 +1111,21 @@ mod tests {
                             units: 1,
                         },
                     ],
+                    // Three January purchases (100 + 300 + 200), one on 1 February.
+                    spending_by_month: vec![
+                        MonthSpend {
+                            month: "1970-01".into(),
+                            currency: "SEK".into(),
+                            total_minor: 600,
+                            purchases: 3,
+                        },
+                        MonthSpend {
+                            month: "1970-02".into(),
+                            currency: "SEK".into(),
+                            total_minor: 400,
+                            purchases: 1,
+                        },
+                    ],
                 },
             },
             Case {
@@ -1046,6 +1173,20 @@ mod tests {
                             units: 1,
                         },
                     ],
+                    spending_by_month: vec![
+                        MonthSpend {
+                            month: "1970-01".into(),
+                            currency: "EUR".into(),
+                            total_minor: 1000,
+                            purchases: 1,
+                        },
+                        MonthSpend {
+                            month: "1970-01".into(),
+                            currency: "SEK".into(),
+                            total_minor: 16_000,
+                            purchases: 2,
+                        },
+                    ],
                 },
             },
         ];
@@ -1091,6 +1232,62 @@ mod tests {
             .map(|p| p.product.as_str())
             .collect();
         assert_eq!(names, ["P7", "P6", "P5", "P4", "P3"]);
+    }
+
+    #[test]
+    fn spending_covers_twelve_months_up_to_the_latest_purchase() {
+        use crate::time::month_start;
+        let at = |month: &str, day: i64| month_start(month).unwrap() + (day - 1) * DAY;
+        let events = vec![
+            // Before the window: April 2023 is the thirteenth month back from March 2024.
+            purchase(1, at("2023-03", 31) + DAY - 1, Channel::Web, "SEK", 999, &[("A", 1)]),
+            // The window's first instant.
+            purchase(2, at("2023-04", 1), Channel::Web, "SEK", 1_000, &[("A", 1)]),
+            purchase(3, at("2023-12", 31) + DAY - 1, Channel::Store, "SEK", 2_000, &[("B", 1)]),
+            purchase(4, at("2023-12", 5), Channel::Store, "EUR", 300, &[("B", 1)]),
+            purchase(5, at("2024-01", 1), Channel::Web, "SEK", 4_000, &[("C", 1)]),
+            purchase(6, at("2024-01", 20), Channel::Web, "SEK", 500, &[("C", 1)]),
+            // Interactions after the last purchase do not move the window.
+            interaction(7, at("2025-06", 1), Channel::Email, "Nyhetsbrev"),
+            purchase(8, at("2024-03", 9), Channel::Web, "SEK", 700, &[("D", 1)]),
+        ];
+        let spend = |month: &str, currency: &str, total_minor: i64, purchases: u64| MonthSpend {
+            month: month.into(),
+            currency: currency.into(),
+            total_minor,
+            purchases,
+        };
+        let facts = DerivedFacts::compute(&events);
+        assert_eq!(
+            facts.spending_by_month,
+            [
+                spend("2023-04", "SEK", 1_000, 1),
+                spend("2023-12", "EUR", 300, 1),
+                spend("2023-12", "SEK", 2_000, 1),
+                spend("2024-01", "SEK", 4_500, 2),
+                spend("2024-03", "SEK", 700, 1),
+            ]
+        );
+        let series = facts.spending_series();
+        let currencies: Vec<&str> = series.iter().map(|s| s.currency.as_str()).collect();
+        assert_eq!(currencies, ["SEK", "EUR"], "most purchases first");
+        for one in &series {
+            let months: Vec<&str> = one.months.iter().map(|m| m.month.as_str()).collect();
+            assert_eq!(months.len(), 12);
+            assert_eq!((months[0], months[11]), ("2023-04", "2024-03"));
+        }
+        assert_eq!(series[0].months[8], spend("2023-12", "SEK", 2_000, 1));
+        assert_eq!(series[0].months[10], spend("2024-02", "SEK", 0, 0));
+        assert_eq!(series[1].months[0], spend("2023-04", "EUR", 0, 0));
+        let json = serde_json::to_value(&facts).unwrap();
+        assert_eq!(json["spending_by_month"][0]["month"], "2023-04");
+
+        // An answer from before the field existed still reads.
+        let old = serde_json::json!({ "purchase_count": 0, "typical_basket_value": [],
+            "channels_used": [], "top_products": [] });
+        let read: DerivedFacts = serde_json::from_value(old).unwrap();
+        assert!(read.spending_by_month.is_empty());
+        assert!(read.spending_series().is_empty());
     }
 
     #[test]

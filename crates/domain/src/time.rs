@@ -88,9 +88,52 @@ fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
 /// `2024-05-01T08:00:00Z` for Unix seconds; how the CSV export writes times for people.
 #[must_use]
 pub fn format_utc(secs: i64) -> String {
-    let days = secs.div_euclid(86_400);
+    let (year, month, day) = civil_from_days(secs.div_euclid(86_400));
     let rem = secs.rem_euclid(86_400);
-    // Inverse of days_from_civil (Hinnant's civil_from_days).
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+/// The calendar month (UTC) an instant falls in, as `YYYY-MM`: the key monthly figures
+/// are grouped by. It sorts as text, and is what SQLite's `strftime('%Y-%m', t,
+/// 'unixepoch')` and PostgreSQL's `to_char(to_timestamp(t) AT TIME ZONE 'UTC', 'YYYY-MM')`
+/// write, so the store and this crate group alike.
+#[must_use]
+pub fn month_of(secs: i64) -> String {
+    let (year, month, _) = civil_from_days(secs.div_euclid(86_400));
+    format!("{year:04}-{month:02}")
+}
+
+/// The month `delta` months after `month` (`YYYY-MM`; negative goes back); `None` when
+/// `month` is not one.
+#[must_use]
+pub fn add_months(month: &str, delta: i64) -> Option<String> {
+    let (year, month) = month.split_once('-')?;
+    let (year, month) = (number(year, 4)?, number(month, 2)?);
+    if !(1..=12).contains(&month) {
+        return None;
+    }
+    let index = year * 12 + month - 1 + delta;
+    Some(format!(
+        "{:04}-{:02}",
+        index.div_euclid(12),
+        index.rem_euclid(12) + 1
+    ))
+}
+
+/// Unix seconds of the first instant of a month (`YYYY-MM`, UTC).
+#[must_use]
+pub fn month_start(month: &str) -> Option<i64> {
+    parse_time(&format!("{month}-01"), false)
+}
+
+/// Year, month and day of a count of days since 1970-01-01 (Hinnant's `civil_from_days`,
+/// the inverse of [`days_from_civil`]).
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z - era * 146_097;
@@ -100,12 +143,7 @@ pub fn format_utc(secs: i64) -> String {
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
+    (year, month, day)
 }
 
 #[cfg(test)]
@@ -142,5 +180,27 @@ mod tests {
         }
         assert_eq!(format_utc(1_709_251_199), "2024-02-29T23:59:59Z");
         assert_eq!(format_utc(-1), "1969-12-31T23:59:59Z");
+    }
+
+    #[test]
+    fn months_as_keys() {
+        assert_eq!(month_of(0), "1970-01");
+        assert_eq!(month_of(1_709_251_199), "2024-02", "the last second of February");
+        assert_eq!(month_of(1_709_251_200), "2024-03");
+        assert_eq!(month_of(-1), "1969-12");
+        assert_eq!(add_months("2024-03", -11).as_deref(), Some("2023-04"));
+        assert_eq!(add_months("2024-01", -1).as_deref(), Some("2023-12"));
+        assert_eq!(add_months("2023-12", 1).as_deref(), Some("2024-01"));
+        assert_eq!(add_months("2024-12", 0).as_deref(), Some("2024-12"));
+        assert_eq!(add_months("2024-13", 0), None);
+        assert_eq!(add_months("2024-1", 0), None);
+        assert_eq!(month_start("2024-03"), Some(1_709_251_200));
+        assert_eq!(month_start("2024-00"), None);
+        for secs in [0, 951_868_800, 1_709_251_199, 1_767_225_599] {
+            let month = month_of(secs);
+            let start = month_start(&month).unwrap();
+            let next = month_start(&add_months(&month, 1).unwrap()).unwrap();
+            assert!(start <= secs && secs < next, "{secs} in {month}");
+        }
     }
 }
