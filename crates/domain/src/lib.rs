@@ -8,8 +8,10 @@
 
 pub mod api;
 pub mod catalogue;
+pub mod chart;
 pub mod config;
 pub mod consent;
+pub mod consent_trend;
 pub mod csv;
 pub mod designs;
 pub mod draft;
