@@ -9,15 +9,18 @@ use rapport_domain::consent::{
     ChainReport, ConsentDecision, ConsentReceipt, CustomerAt, ErasureRequest, LEDGER_CSV_HEADER,
     LedgerEntry, LedgerExport, LedgerPage, ScreenText, entry_hash,
 };
+use rapport_domain::consent_trend::{ConsentTrend, TrendMonth};
 use rapport_domain::history::RequestStatus;
+use rapport_domain::time::month_of;
 use rapport_server::store::consent::LedgerFilter;
 use rapport_server::store::demo;
 use reqwest::StatusCode;
 use serde_json::json;
 
 /// Every audit endpoint, as a GET path.
-const AUDIT_PATHS: [&str; 6] = [
+const AUDIT_PATHS: [&str; 7] = [
     "/audit/screens",
+    "/audit/consents/trend",
     "/audit/ledger",
     "/audit/ledger?format=csv",
     "/audit/ledger?purpose=marketing&decision=given",
@@ -841,4 +844,69 @@ async fn an_exported_ledger_verifies_offline_and_a_rewrite_is_named() {
     assert!(!ok);
     assert!(err.contains("chain broken at entry 2"), "{err}");
     assert!(err.contains("signature"), "{err}");
+}
+
+#[tokio::test]
+async fn the_consent_trend_counts_decisions_per_purpose_and_month() {
+    let server = start().await;
+    let officer = server.officer().await;
+    let ann = server.other_customer("Ann", "ann@example.se").await;
+    let bo = server.other_customer("Bo", "bo@example.se").await;
+    let empty: ConsentTrend = server.get_json("/audit/consents/trend", &officer).await;
+    assert_eq!(empty, ConsentTrend::default(), "no decisions yet");
+
+    let mut entries = Vec::new();
+    for (token, purpose, decision) in [
+        (&ann, "marketing", "given"),
+        (&ann, "marketing", "withdrawn"),
+        (&ann, "marketing", "given"),
+        (&bo, "marketing", "given"),
+        (&bo, "personalisation", "given"),
+        (&bo, "personalisation", "withdrawn"),
+        (&ann, "personalisation", "given"),
+        (&bo, "marketing", "withdrawn"),
+    ] {
+        entries.push(record(&server, token, purpose, decision, "sv").await);
+    }
+    // Move some decisions back in time, as a ledger a few years old holds them: three
+    // about five months back, one just inside the two years and one just outside.
+    let now = rapport_server::store::now();
+    let month = 31 * 86_400;
+    let moved = [
+        (entries[0].seq, now - 5 * month),
+        (entries[1].seq, now - 5 * month),
+        (entries[4].seq, now - 5 * month),
+        (entries[6].seq, now - 22 * month),
+        (entries[7].seq, now - 25 * month),
+    ];
+    let updates: String = moved
+        .iter()
+        .map(|(seq, at)| format!("UPDATE consent_ledger SET recorded_at = {at} WHERE seq = {seq};"))
+        .collect();
+    tamper(&server, &[LEDGER_UPDATE_GUARD], &updates).await;
+
+    let trend: ConsentTrend = server.get_json("/audit/consents/trend", &officer).await;
+    let row = |at: i64, purpose: &str, given: u64, withdrawn: u64| TrendMonth {
+        month: month_of(at),
+        purpose: purpose.into(),
+        given,
+        withdrawn,
+    };
+    assert_eq!(
+        trend.months,
+        [
+            row(now - 22 * month, "personalisation", 1, 0),
+            row(now - 5 * month, "marketing", 1, 1),
+            row(now - 5 * month, "personalisation", 1, 0),
+            row(now, "marketing", 2, 0),
+            row(now, "personalisation", 0, 1),
+        ],
+        "the withdrawal 25 months back is outside the window"
+    );
+    // And the same as the domain crate's rule over the whole ledger.
+    let (all, _) = server.store.ledger(LedgerFilter::default()).await.unwrap();
+    assert_eq!(trend, ConsentTrend::compute(&all, now));
+
+    let response = server.get("/audit/consents/trend", Some(&ann)).await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
 }

@@ -567,6 +567,18 @@ async fn facts_match_the_pure_computation_and_follow_changes() {
         "more than one currency"
     );
     assert_eq!(expected.top_products.len(), 5);
+    let months: HashSet<&str> = expected
+        .spending_by_month
+        .iter()
+        .map(|m| m.month.as_str())
+        .collect();
+    let currencies: HashSet<&str> = expected
+        .spending_by_month
+        .iter()
+        .map(|m| m.currency.as_str())
+        .collect();
+    assert_eq!(months.len(), 12, "a purchase in each of the last 12 months");
+    assert_eq!(currencies.len(), 2, "in both currencies");
     assert_eq!(facts(token.clone()).await, expected);
 
     // Replacing the history (deletes, then inserts) must leave the tallies exact.

@@ -189,7 +189,12 @@ async fn answers_fit_the_contract() {
     }
     let answer = client.get(url("/me/profile")).send().await.unwrap();
     found.extend(check(&spec, "GET", "/me/profile", answer).await);
-    for path in ["/audit/screens", "/audit/ledger", "/audit/verify"] {
+    for path in [
+        "/audit/screens",
+        "/audit/ledger",
+        "/audit/verify",
+        "/audit/consents/trend",
+    ] {
         let answer = client
             .get(url(path))
             .bearer_auth(&officer)

@@ -1,6 +1,6 @@
 //! The privacy officer's audit under `/audit`: the consent screen catalog, the ledger with
-//! filters and CSV/JSON export, what one customer saw and chose as of a date, and the chain
-//! verification. Every handler takes [`Officer`], so customers get 403 and anonymous
+//! filters and CSV/JSON export, what one customer saw and chose as of a date, the chain
+//! verification, and consent given and withdrawn per purpose per month. Every handler takes [`Officer`], so customers get 403 and anonymous
 //! callers 401. Nothing here writes: the ledger has no update or delete route at all.
 
 use super::QueryPairs;
@@ -18,12 +18,15 @@ use rapport_domain::consent::{
     LEDGER_MAX_LIMIT, LedgerEntry, LedgerExport, LedgerPage, ScreenCatalog, ScreenText, SignedHead,
     ledger_csv_fields,
 };
+use rapport_domain::consent_trend::{ConsentTrend, trend_since};
 use rapport_domain::time::{MAX_TIME, format_utc, parse_time};
 
-/// `/audit/screens`, `/audit/ledger`, `/audit/customers/{ref}/at`, `/audit/verify`.
+/// `/audit/screens`, `/audit/ledger`, `/audit/customers/{ref}/at`, `/audit/verify`,
+/// `/audit/consents/trend`.
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/audit/screens", get(screens))
+        .route("/audit/consents/trend", get(trend))
         .route("/audit/ledger", get(ledger))
         .route("/audit/customers/{customer_ref}/at", get(customer_at))
         .route("/audit/verify", get(verify))
@@ -280,4 +283,14 @@ async fn verify(
         );
     }
     Ok(Json(report))
+}
+
+/// Consent given and withdrawn per purpose and month over the last two years (the current
+/// month included), counted from the ledger itself.
+async fn trend(
+    State(state): State<AppState>,
+    _officer: Officer,
+) -> Result<Json<ConsentTrend>, AppError> {
+    let since = trend_since(crate::store::now());
+    Ok(Json(state.store.consent_trend(since).await?))
 }

@@ -19,6 +19,7 @@ use rapport_domain::consent::{
     ConsentReceipt, ErasureRequest, LedgerEntry, RecordConsent, ScreenText, SeenAndChosen,
     SignedHead,
 };
+use rapport_domain::consent_trend::ConsentTrend;
 use rapport_domain::designs::{Designs, OrderReceipt, OrderRecord, PlacedOrder};
 use rapport_domain::history::{Channel, DerivedFacts, EventDetails, HistoryEvent, HistoryQuery};
 use rapport_domain::visits::Visits;
@@ -294,6 +295,13 @@ impl Store {
             |c| consent::seen_and_chosen(c, &reference, before),
             |p| pg::consent::seen_and_chosen(p, &reference, before)
         )
+    }
+
+    /// Decisions per month and purpose recorded from `since` on, oldest month first.
+    pub async fn consent_trend(&self, since: i64) -> Result<ConsentTrend, StoreError> {
+        on_engine!(self, read, |c| consent::trend(c, since), |p| {
+            pg::consent::trend(p, since)
+        })
     }
 
     /// Signs the newest entry of a ledger that has no signature yet; the seq signed.

@@ -34,6 +34,7 @@ use rapport_domain::consent::{
     ConsentDecision, ConsentReceipt, GENESIS_HASH, HeadSignature, LedgerEntry, RecordConsent,
     ScreenText, SeenAndChosen, SignedHead, entry_hash, user_agent_sha256,
 };
+use rapport_domain::consent_trend::{ConsentTrend, TrendMonth};
 use rapport_domain::history::{Channel, ConsentChange, EventDetails};
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
@@ -112,6 +113,12 @@ pub const SIGNATURE_MIGRATION: &str = r"
     CREATE TRIGGER consent_ledger_signatures_no_delete BEFORE DELETE ON consent_ledger_signatures BEGIN
         SELECT RAISE(ABORT, 'ledger signatures are append-only');
     END;
+";
+
+/// The officer's trend chart counts decisions per month and purpose over two years; this
+/// index answers that from its own pages, without reading the entries themselves.
+pub const TREND_MIGRATION: &str = r"
+    CREATE INDEX consent_ledger_trend ON consent_ledger(recorded_at, purpose, decision);
 ";
 
 /// The longest user agent kept, in characters; longer ones are cut (they are evidence of
@@ -529,4 +536,26 @@ pub fn seen_and_chosen(
         });
     }
     Ok(Some(answer))
+}
+
+/// Decisions per month and purpose recorded from `since` on (see
+/// [`rapport_domain::consent_trend`]), oldest month first.
+pub fn trend(conn: &Connection, since: i64) -> Result<ConsentTrend, StoreError> {
+    let months = conn
+        .prepare_cached(
+            "SELECT strftime('%Y-%m', recorded_at, 'unixepoch') AS month, purpose,
+                    SUM(decision = 'given'), SUM(decision = 'withdrawn')
+             FROM consent_ledger WHERE recorded_at >= ?1
+             GROUP BY month, purpose ORDER BY month, purpose",
+        )?
+        .query_map([since], |row| {
+            Ok(TrendMonth {
+                month: row.get(0)?,
+                purpose: row.get(1)?,
+                given: row.get::<_, i64>(2)?.unsigned_abs(),
+                withdrawn: row.get::<_, i64>(3)?.unsigned_abs(),
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    Ok(ConsentTrend { months })
 }

@@ -12,8 +12,9 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rapport_domain::history::{
     BasketValue, Channel, ChannelUse, DerivedFacts, EventDetails, EventKind, HistoryEvent,
-    HistoryQuery, ProductBought, TOP_PRODUCTS,
+    HistoryQuery, MonthSpend, ProductBought, SPENDING_MONTHS, TOP_PRODUCTS,
 };
+use rapport_domain::time::{add_months, month_of};
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
 
@@ -110,6 +111,42 @@ pub const MIGRATION: &str = r"
     CREATE TRIGGER history_item_removed AFTER DELETE ON history_items BEGIN
         UPDATE history_product_tallies SET units = units - old.quantity
         WHERE customer_id = old.customer_id AND product = old.product;
+    END;
+";
+
+/// Spending per calendar month (UTC) and currency, kept as a running tally like the others,
+/// so the facts read at most a dozen rows per currency however many purchases there are.
+/// Existing purchases are counted in when the table is made. `strftime('%Y-%m', t,
+/// 'unixepoch')` is the month key `rapport_domain::time::month_of` writes.
+pub const MONTH_MIGRATION: &str = r"
+    CREATE TABLE history_month_tallies (
+        customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+        month       TEXT NOT NULL,
+        currency    TEXT NOT NULL,
+        total_minor INTEGER NOT NULL,
+        purchases   INTEGER NOT NULL,
+        PRIMARY KEY (customer_id, month, currency)
+    ) WITHOUT ROWID;
+    INSERT INTO history_month_tallies (customer_id, month, currency, total_minor, purchases)
+        SELECT customer_id, strftime('%Y-%m', occurred_at, 'unixepoch'), currency,
+               SUM(total_minor), COUNT(*)
+        FROM history_events WHERE kind = 'purchase'
+        GROUP BY customer_id, strftime('%Y-%m', occurred_at, 'unixepoch'), currency;
+    CREATE TRIGGER history_purchase_month_added AFTER INSERT ON history_events
+    WHEN new.kind = 'purchase' BEGIN
+        INSERT INTO history_month_tallies (customer_id, month, currency, total_minor, purchases)
+        VALUES (new.customer_id, strftime('%Y-%m', new.occurred_at, 'unixepoch'), new.currency,
+                new.total_minor, 1)
+        ON CONFLICT (customer_id, month, currency) DO UPDATE
+        SET total_minor = total_minor + excluded.total_minor, purchases = purchases + 1;
+    END;
+    CREATE TRIGGER history_purchase_month_removed AFTER DELETE ON history_events
+    WHEN old.kind = 'purchase' BEGIN
+        UPDATE history_month_tallies
+        SET total_minor = total_minor - old.total_minor, purchases = purchases - 1
+        WHERE customer_id = old.customer_id
+          AND month = strftime('%Y-%m', old.occurred_at, 'unixepoch')
+          AND currency = old.currency;
     END;
 ";
 
@@ -455,6 +492,24 @@ pub fn facts(conn: &Connection, customer: i64) -> Result<DerivedFacts, StoreErro
             })
         })?
         .collect::<Result<_, _>>()?;
+    let spending_by_month = match last_purchase {
+        Some(last) => conn
+            .prepare_cached(
+                "SELECT month, currency, total_minor, purchases FROM history_month_tallies
+                 WHERE customer_id = ?1 AND month >= ?2 AND purchases > 0
+                 ORDER BY month, currency",
+            )?
+            .query_map(params![customer, first_spending_month(last)], |row| {
+                Ok(MonthSpend {
+                    month: row.get(0)?,
+                    currency: row.get(1)?,
+                    total_minor: row.get(2)?,
+                    purchases: row.get::<_, i64>(3)?.unsigned_abs(),
+                })
+            })?
+            .collect::<Result<_, _>>()?,
+        None => Vec::new(),
+    };
 
     Ok(DerivedFacts {
         customer_since,
@@ -465,7 +520,16 @@ pub fn facts(conn: &Connection, customer: i64) -> Result<DerivedFacts, StoreErro
         typical_basket_value,
         channels_used,
         top_products,
+        spending_by_month,
     })
+}
+
+/// The first month `DerivedFacts::spending_by_month` covers when the latest purchase was at
+/// `last` (both engines ask for the tallies from it on).
+#[must_use]
+pub fn first_spending_month(last: i64) -> String {
+    let month = month_of(last);
+    add_months(&month, 1 - SPENDING_MONTHS).unwrap_or(month)
 }
 
 #[cfg(test)]

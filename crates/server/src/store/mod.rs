@@ -112,6 +112,9 @@ const MIGRATIONS: &[&str] = &[
     documents::DESIGNS_MIGRATION,
     orders::MIGRATION,
     visits::MIGRATION,
+    // Issue #12, charts: spending per month, and the consent trend's index.
+    history::MONTH_MIGRATION,
+    consent::TREND_MIGRATION,
 ];
 
 /// Which database, and on which engine.

@@ -10,6 +10,7 @@ use rapport_domain::consent::{
     ConsentDecision, ConsentReceipt, GENESIS_HASH, HeadSignature, LedgerEntry, RecordConsent,
     ScreenText, SeenAndChosen, SignedHead, user_agent_sha256,
 };
+use rapport_domain::consent_trend::{ConsentTrend, TrendMonth};
 use rapport_domain::history::{Channel, ConsentChange, EventDetails};
 use tokio_postgres::Row;
 use tokio_postgres::types::ToSql;
@@ -451,4 +452,30 @@ pub async fn seen_and_chosen(
     }
     tx.commit().await?;
     Ok(Some(answer))
+}
+
+/// Decisions per month and purpose recorded from `since` on, oldest month first (byte
+/// order, as SQLite and the domain crate sort).
+pub async fn trend(pg: &Postgres, since: i64) -> Result<ConsentTrend, StoreError> {
+    let client = pg.client().await?;
+    let months = rows(
+        &client,
+        "SELECT utc_month(recorded_at) AS month, purpose,
+                COUNT(*) FILTER (WHERE decision = 'given'),
+                COUNT(*) FILTER (WHERE decision = 'withdrawn')
+         FROM consent_ledger WHERE recorded_at >= $1
+         GROUP BY utc_month(recorded_at), purpose
+         ORDER BY utc_month(recorded_at), purpose COLLATE \"C\"",
+        &[&since],
+    )
+    .await?
+    .iter()
+    .map(|row| TrendMonth {
+        month: row.get(0),
+        purpose: row.get(1),
+        given: row.get::<_, i64>(2).unsigned_abs(),
+        withdrawn: row.get::<_, i64>(3).unsigned_abs(),
+    })
+    .collect();
+    Ok(ConsentTrend { months })
 }

@@ -9,7 +9,7 @@ use deadpool_postgres::GenericClient;
 use rapport_domain::api::Role;
 use rapport_domain::history::{
     BasketValue, Channel, ChannelUse, DerivedFacts, EventDetails, EventKind, HistoryEvent,
-    HistoryQuery, ProductBought, TOP_PRODUCTS,
+    HistoryQuery, MonthSpend, ProductBought, TOP_PRODUCTS,
 };
 use tokio_postgres::types::ToSql;
 
@@ -428,6 +428,28 @@ pub async fn facts(pg: &Postgres, customer: i64) -> Result<DerivedFacts, StoreEr
         units: row.get::<_, i64>(1).unsigned_abs(),
     })
     .collect();
+    let spending_by_month = match last_purchase {
+        Some(last) => rows(
+            c,
+            "SELECT month, currency, total_minor, purchases FROM history_month_tallies
+             WHERE customer_id = $1 AND month >= $2 AND purchases > 0
+             ORDER BY month, currency COLLATE \"C\"",
+            &[
+                &customer,
+                &crate::store::history::first_spending_month(last),
+            ],
+        )
+        .await?
+        .iter()
+        .map(|row| MonthSpend {
+            month: row.get(0),
+            currency: row.get(1),
+            total_minor: row.get(2),
+            purchases: row.get::<_, i64>(3).unsigned_abs(),
+        })
+        .collect(),
+        None => Vec::new(),
+    };
     Ok(DerivedFacts {
         customer_since,
         last_purchase,
@@ -437,6 +459,7 @@ pub async fn facts(pg: &Postgres, customer: i64) -> Result<DerivedFacts, StoreEr
         typical_basket_value,
         channels_used,
         top_products,
+        spending_by_month,
     })
 }
 

@@ -251,4 +251,48 @@ pub const MIGRATIONS: &[&str] = &[
         previous_at BIGINT
     );
 ",
+    // Spending per month and currency as a running tally (see the SQLite `history` module's
+    // MONTH_MIGRATION), counted in for existing purchases; and the index the officer's trend
+    // reads decisions per month and purpose from.
+    r"
+    CREATE TABLE history_month_tallies (
+        customer_id BIGINT NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+        month       TEXT NOT NULL,
+        currency    TEXT NOT NULL,
+        total_minor BIGINT NOT NULL,
+        purchases   BIGINT NOT NULL,
+        PRIMARY KEY (customer_id, month, currency)
+    );
+    CREATE FUNCTION utc_month(secs BIGINT) RETURNS TEXT LANGUAGE sql IMMUTABLE AS $$
+        SELECT to_char(to_timestamp(secs) AT TIME ZONE 'UTC', 'YYYY-MM')
+    $$;
+    INSERT INTO history_month_tallies (customer_id, month, currency, total_minor, purchases)
+        SELECT customer_id, utc_month(occurred_at), currency, SUM(total_minor), COUNT(*)
+        FROM history_events WHERE kind = 'purchase'
+        GROUP BY customer_id, utc_month(occurred_at), currency;
+    CREATE FUNCTION history_purchase_month_added() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        INSERT INTO history_month_tallies AS t (customer_id, month, currency, total_minor, purchases)
+        VALUES (NEW.customer_id, utc_month(NEW.occurred_at), NEW.currency, NEW.total_minor, 1)
+        ON CONFLICT (customer_id, month, currency) DO UPDATE
+        SET total_minor = t.total_minor + EXCLUDED.total_minor, purchases = t.purchases + 1;
+        RETURN NULL;
+    END $$;
+    CREATE TRIGGER history_purchase_month_added AFTER INSERT ON history_events
+        FOR EACH ROW WHEN (NEW.kind = 'purchase')
+        EXECUTE FUNCTION history_purchase_month_added();
+    CREATE FUNCTION history_purchase_month_removed() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        UPDATE history_month_tallies
+        SET total_minor = total_minor - OLD.total_minor, purchases = purchases - 1
+        WHERE customer_id = OLD.customer_id AND month = utc_month(OLD.occurred_at)
+          AND currency = OLD.currency;
+        RETURN NULL;
+    END $$;
+    CREATE TRIGGER history_purchase_month_removed AFTER DELETE ON history_events
+        FOR EACH ROW WHEN (OLD.kind = 'purchase')
+        EXECUTE FUNCTION history_purchase_month_removed();
+
+    CREATE INDEX consent_ledger_trend ON consent_ledger (recorded_at, purpose, decision);
+",
 ];
