@@ -6,7 +6,9 @@
 use leptos::prelude::*;
 use rapport::i18n::{I18nContextProvider, Locale, use_i18n};
 use rapport::pages::history::{FactsList, format};
-use rapport_domain::history::{BasketValue, Channel, ChannelUse, DerivedFacts, ProductBought};
+use rapport_domain::history::{
+    BasketValue, Channel, ChannelUse, DerivedFacts, MonthSpend, ProductBought,
+};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
@@ -59,6 +61,12 @@ fn facts() -> DerivedFacts {
         top_products: vec![ProductBought {
             product: "Bryggkaffe mörkrost 450 g".into(),
             units: 60,
+        }],
+        spending_by_month: vec![MonthSpend {
+            month: "2026-11".into(),
+            currency: "SEK".into(),
+            total_minor: 25_870,
+            purchases: 1,
         }],
     }
 }

@@ -217,6 +217,7 @@ impl AuditBackend for HttpBackend {
                     with_query("/audit/ledger", &filters)
                 }
                 AuditCall::Screens => "/audit/screens".to_owned(),
+                AuditCall::ConsentTrend => "/audit/consents/trend".to_owned(),
                 AuditCall::CustomerAt { customer_ref, date } => with_query(
                     &format!("/audit/customers/{}/at", encode(&customer_ref)),
                     &[("date".into(), date)],

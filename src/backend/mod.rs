@@ -83,6 +83,8 @@ pub enum AuditCall {
     },
     /// Every consent screen ever shown.
     Screens,
+    /// Consent given and withdrawn per purpose and month, over the last two years.
+    ConsentTrend,
     /// What one customer saw and chose as of a date (`YYYY-MM-DD`).
     CustomerAt {
         /// The customer's reference.

@@ -8,6 +8,7 @@ use rapport_domain::consent::{
     ChainReport, ConsentReceipt, CustomerAt, ErasureRequest, LedgerPage, MyConsents, RecordConsent,
     ScreenCatalog,
 };
+use rapport_domain::consent_trend::ConsentTrend;
 use rapport_domain::designs::{Designs, OrderReceipt, OrderRequest};
 use rapport_domain::history::{DerivedFacts, HistoryPage, HistoryQuery};
 use rapport_domain::mapping::UNSTORED;
@@ -161,6 +162,11 @@ pub fn audit_ledger_file<'a>(
 /// Audit: every consent screen ever shown.
 pub fn audit_screens(backend: &Backend) -> BackendFuture<'_, ScreenCatalog> {
     Box::pin(async move { read(&audit(backend, AuditCall::Screens).await?) })
+}
+
+/// Audit: consent given and withdrawn per purpose and month, over the last two years.
+pub fn audit_consent_trend(backend: &Backend) -> BackendFuture<'_, ConsentTrend> {
+    Box::pin(async move { read(&audit(backend, AuditCall::ConsentTrend).await?) })
 }
 
 /// Audit: what one customer saw and chose as of a date (`YYYY-MM-DD`).

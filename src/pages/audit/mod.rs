@@ -1,15 +1,18 @@
-//! The privacy officer's audit: whether the consent ledger is intact, the ledger with filters
-//! and exports, what one customer saw and chose on a date, and every consent screen exactly as
-//! customers saw it.
+//! The privacy officer's audit: whether the consent ledger is intact, consent given and
+//! withdrawn over time, the ledger with filters and exports, what one customer saw and chose
+//! on a date, and every consent screen exactly as customers saw it.
 
 use crate::backend::{Backend, BackendError, ops};
 use crate::components::backend_error::BackendErrorText;
+use crate::components::chart::{Columns, Look, Series, Slot, column_chart};
 use crate::dom;
 use crate::i18n::*;
+use crate::pages::history::format;
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 use rapport_domain::config::PortalConfig;
 use rapport_domain::consent::{ConsentDecision, LedgerEntry, ScreenText};
+use rapport_domain::consent_trend::{ConsentTrend, PurposeTrend};
 
 /// `/audit`.
 #[component]
@@ -19,6 +22,7 @@ pub fn AuditPage() -> impl IntoView {
         <h1>{t!(i18n, audit.title)}</h1>
         <p>{t!(i18n, audit.intro)}</p>
         <Verification />
+        <Trend />
         <Ledger />
         <CustomerLookup />
         <Catalog />
@@ -80,6 +84,109 @@ fn Verification() -> impl IntoView {
                 {t!(i18n, audit.verify_again)}
             </button>
         </section>
+    }
+}
+
+/// Consent given and withdrawn per month, one chart per purpose.
+#[component]
+fn Trend() -> impl IntoView {
+    let i18n = use_i18n();
+    let backend = expect_context::<Backend>();
+    let config = StoredValue::new(expect_context::<PortalConfig>());
+    let trend = LocalResource::new(move || {
+        let backend = backend.clone();
+        async move { ops::audit_consent_trend(&backend).await }
+    });
+    view! {
+        <section class="card" aria-labelledby="trend-title">
+            <h2 id="trend-title">{t!(i18n, audit.trend)}</h2>
+            <p>{t!(i18n, audit.trend_intro)}</p>
+            <Suspense fallback=move || view! { <p role="status">{t!(i18n, app.loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match trend.await {
+                        Ok(trend) if trend.months.is_empty() => {
+                            view! { <p>{t!(i18n, audit.trend_empty)}</p> }.into_any()
+                        }
+                        Ok(trend) => {
+                            let trend = StoredValue::new(trend);
+                            // Drawn again when the language changes.
+                            (move || trend.with_value(|trend| {
+                                config.with_value(|config| trend_charts(i18n, config, trend))
+                            }))
+                            .into_any()
+                        }
+                        Err(error) => failure(Some(error)).into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+fn trend_charts(
+    i18n: I18nContext<Locale>,
+    config: &PortalConfig,
+    trend: &ConsentTrend,
+) -> impl IntoView + use<> {
+    let lang = language(i18n);
+    let order: Vec<&str> = config.purposes.iter().map(|p| p.id.as_str()).collect();
+    trend
+        .by_purpose(&order)
+        .into_iter()
+        .map(|series| {
+            let purpose = config
+                .purposes
+                .iter()
+                .find(|p| p.id == series.purpose)
+                .map_or_else(|| series.purpose.clone(), |p| p.title.get(lang).to_owned());
+            purpose_chart(i18n, lang, purpose, &series)
+        })
+        .collect_view()
+}
+
+fn purpose_chart(
+    i18n: I18nContext<Locale>,
+    lang: &'static str,
+    purpose: String,
+    series: &PurposeTrend,
+) -> impl IntoView + use<> {
+    let slots = series
+        .months
+        .iter()
+        .map(|m| Slot {
+            short: format::month_short(lang, &m.month),
+            long: format::month_long(lang, &m.month),
+            values: vec![
+                (m.given, format::number(lang, m.given)),
+                (m.withdrawn, format::number(lang, m.withdrawn)),
+            ],
+        })
+        .collect();
+    let name = {
+        let purpose = purpose.clone();
+        t_string!(i18n, audit.trend_name, purpose).to_string()
+    };
+    let chart = Columns {
+        name,
+        slot_header: t_string!(i18n, audit.month).to_string(),
+        series: vec![
+            Series {
+                name: t_string!(i18n, privacy.given).to_string(),
+                look: Some(Look::Solid),
+            },
+            Series {
+                name: t_string!(i18n, privacy.withdrawn).to_string(),
+                look: Some(Look::Hatched),
+            },
+        ],
+        slots,
+        tick: Box::new(move |count| format::number(lang, count)),
+    };
+    view! {
+        <div class="chart-block">
+            <h3>{purpose}</h3>
+            {column_chart(chart)}
+        </div>
     }
 }
 

@@ -1,6 +1,7 @@
 //! The facts the backend derives from the whole history, shown read-only as a definition
-//! list: on the History page and on the profile page.
+//! list: on the History page (with charts) and on the profile page.
 
+use super::charts::FactsCharts;
 use super::{format, labels};
 use crate::backend::{Backend, BackendError, ops};
 use crate::components::backend_error::BackendErrorText;
@@ -10,8 +11,10 @@ use leptos::prelude::*;
 use rapport_domain::history::DerivedFacts;
 
 /// Loads the facts and shows them; a failure says so here and stops nothing else on the page.
+/// With `charts`, spending per month and the products bought most are drawn (the products
+/// then leave the list: the chart names them).
 #[component]
-pub fn HistoryFacts() -> impl IntoView {
+pub fn HistoryFacts(#[prop(optional)] charts: bool) -> impl IntoView {
     let i18n = use_i18n();
     let backend = expect_context::<Backend>();
     let session = expect_context::<Session>();
@@ -23,6 +26,11 @@ pub fn HistoryFacts() -> impl IntoView {
         <Suspense fallback=move || view! { <p role="status">{t!(i18n, app.loading)}</p> }>
             {move || Suspend::new(async move {
                 match facts.await {
+                    Ok(loaded) if charts => view! {
+                        <FactsList facts=loaded.clone() list_products=false />
+                        <FactsCharts facts=loaded />
+                    }
+                    .into_any(),
                     Ok(loaded) => view! { <FactsList facts=loaded /> }.into_any(),
                     Err(BackendError::SignedOut) => {
                         session.expired();
@@ -43,9 +51,10 @@ pub fn HistoryFacts() -> impl IntoView {
     }
 }
 
-/// The facts as a definition list, in the reader's language and time zone.
+/// The facts as a definition list, in the reader's language and time zone; the products
+/// bought most only with `list_products`.
 #[component]
-pub fn FactsList(facts: DerivedFacts) -> impl IntoView {
+pub fn FactsList(facts: DerivedFacts, #[prop(default = true)] list_products: bool) -> impl IntoView {
     let i18n = use_i18n();
     let facts = StoredValue::new(facts);
     let locale = move || i18n.get_locale().as_str();
@@ -133,7 +142,7 @@ pub fn FactsList(facts: DerivedFacts) -> impl IntoView {
             <div><dt>{t!(i18n, history.how_often)}</dt><dd>{how_often}</dd></div>
             <div><dt>{t!(i18n, history.basket)}</dt><dd>{basket}</dd></div>
             <div><dt>{t!(i18n, history.channels_used)}</dt><dd>{channels}</dd></div>
-            <div><dt>{t!(i18n, history.top_products)}</dt>{products}</div>
+            {list_products.then(|| view! { <div><dt>{t!(i18n, history.top_products)}</dt>{products}</div> })}
         </dl>
     }
 }

@@ -15,9 +15,15 @@ struct Formats {
     day: Intl::DateTimeFormat,
     date: Intl::DateTimeFormat,
     time: Intl::DateTimeFormat,
+    /// Months as charts label them ("Mar 26"), and in full ("March 2026"); in UTC, since
+    /// monthly figures are counted per UTC month.
+    month_short: Intl::DateTimeFormat,
+    month_long: Intl::DateTimeFormat,
     number: Intl::NumberFormat,
     /// Per currency: the formatter and its number of minor-unit digits (2 for SEK, 0 for JPY).
     money: HashMap<String, (Intl::NumberFormat, i32)>,
+    /// Per currency: short amounts for a chart's axis ("SEK 1.5K", "1,5 tn kr").
+    money_compact: HashMap<String, (Intl::NumberFormat, i32)>,
 }
 
 thread_local! {
@@ -57,8 +63,17 @@ impl Formats {
             day: Intl::DateTimeFormat::new(&locales, &options(&[("dateStyle", "full")])),
             date: Intl::DateTimeFormat::new(&locales, &options(&[("dateStyle", "long")])),
             time: Intl::DateTimeFormat::new(&locales, &options(&[("timeStyle", "short")])),
+            month_short: Intl::DateTimeFormat::new(
+                &locales,
+                &options(&[("month", "short"), ("year", "2-digit"), ("timeZone", "UTC")]),
+            ),
+            month_long: Intl::DateTimeFormat::new(
+                &locales,
+                &options(&[("month", "long"), ("year", "numeric"), ("timeZone", "UTC")]),
+            ),
             number: Intl::NumberFormat::new(&locales, &Object::new()),
             money: HashMap::new(),
+            money_compact: HashMap::new(),
         }
     }
 }
@@ -118,21 +133,71 @@ pub fn number(locale: &str, n: u64) -> String {
 pub fn money(locale: &str, minor: i64, currency: &str) -> String {
     with(locale, |f| {
         let locale = f.locale.clone();
-        let (format, digits) = f.money.entry(currency.to_owned()).or_insert_with(|| {
-            let format = Intl::NumberFormat::new(
-                &locales(&locale),
-                &options(&[("style", "currency"), ("currency", currency)]),
-            );
-            let digits = Reflect::get(&format.resolved_options(), &"maximumFractionDigits".into())
-                .ok()
-                .and_then(|d| d.as_f64())
-                .map_or(2, |d| d as i32);
-            (format, digits)
-        });
-        #[allow(clippy::cast_precision_loss)] // amounts are far below 2^53 minor units
-        let major = minor as f64 / 10f64.powi(*digits);
-        call(&format.format(), &JsValue::from_f64(major))
+        money_in(&mut f.money, &locale, minor, currency, &[])
     })
+}
+
+/// An amount of money in minor units, short, for a chart's axis: "SEK 1.5K", "1,5 tn kr".
+#[must_use]
+pub fn money_compact(locale: &str, minor: i64, currency: &str) -> String {
+    with(locale, |f| {
+        let locale = f.locale.clone();
+        money_in(
+            &mut f.money_compact,
+            &locale,
+            minor,
+            currency,
+            &[("notation", "compact")],
+        )
+    })
+}
+
+/// Formats with the cached formatter for `currency` in `cache`, made with `extra` options.
+fn money_in(
+    cache: &mut HashMap<String, (Intl::NumberFormat, i32)>,
+    locale: &str,
+    minor: i64,
+    currency: &str,
+    extra: &[(&str, &str)],
+) -> String {
+    let (format, digits) = cache.entry(currency.to_owned()).or_insert_with(|| {
+        let mut pairs = vec![("style", "currency"), ("currency", currency)];
+        pairs.extend_from_slice(extra);
+        let format = Intl::NumberFormat::new(&locales(locale), &options(&pairs));
+        // The currency's own minor digits, from a plain formatter: compact notation reports
+        // fewer, but the amounts are still in the currency's minor units.
+        let plain = Intl::NumberFormat::new(
+            &locales(locale),
+            &options(&[("style", "currency"), ("currency", currency)]),
+        );
+        let digits = Reflect::get(&plain.resolved_options(), &"maximumFractionDigits".into())
+            .ok()
+            .and_then(|d| d.as_f64())
+            .map_or(2, |d| d as i32);
+        (format, digits)
+    });
+    #[allow(clippy::cast_precision_loss)] // amounts are far below 2^53 minor units
+    let major = minor as f64 / 10f64.powi(*digits);
+    call(&format.format(), &JsValue::from_f64(major))
+}
+
+/// A month key (`2026-03`, UTC) as a chart's axis labels it: "Mar 26", "mars 26".
+#[must_use]
+pub fn month_short(locale: &str, month: &str) -> String {
+    let at = month_middle(month);
+    with(locale, |f| call(&f.month_short.format(), &date_of(at)))
+}
+
+/// A month key (`2026-03`, UTC) in full: "March 2026", "mars 2026".
+#[must_use]
+pub fn month_long(locale: &str, month: &str) -> String {
+    let at = month_middle(month);
+    with(locale, |f| call(&f.month_long.format(), &date_of(at)))
+}
+
+/// The middle of a month, well away from either end whatever the zone.
+fn month_middle(month: &str) -> i64 {
+    rapport_domain::time::month_start(month).unwrap_or(0) + 14 * 86_400
 }
 
 /// The day an instant falls on in the reader's time zone, as a number that sorts (20261125).

@@ -1,6 +1,7 @@
 //! The History page: the facts derived from the customer's history, a download of all of it,
 //! and the timeline with its filters.
 
+mod charts;
 mod facts;
 mod filters;
 pub mod format;
@@ -51,7 +52,7 @@ pub fn HistoryPage() -> impl IntoView {
         <section class="card" aria-labelledby="history-facts-title">
             <h2 id="history-facts-title">{t!(i18n, history.facts_title)}</h2>
             <IfOffered feature=Feature::Facts>
-                <HistoryFacts />
+                <HistoryFacts charts=true />
             </IfOffered>
         </section>
         <IfOffered feature=Feature::Exports>
