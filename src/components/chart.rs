@@ -134,10 +134,7 @@ pub fn column_chart(chart: Columns) -> impl IntoView {
     let axis = Axis::up_to(max, 4);
     let groups: Vec<Vec<u64>> = chart.slots.iter().map(drawn).collect();
     let placed = chart::columns(plot, &axis, &groups);
-    let every = chart::label_every(
-        chart::slot_width(plot, chart.slots.len()),
-        SLOT_LABEL_WIDTH,
-    );
+    let every = chart::label_every(chart::slot_width(plot, chart.slots.len()), SLOT_LABEL_WIDTH);
     let looks: Vec<Look> = chart.series.iter().filter_map(|s| s.look).collect();
     let ticks = axis
         .ticks

@@ -1,7 +1,8 @@
-// The privacy officer's audit view end to end: roles kept apart, the chain verified, the ledger
-// filtered and exported, one customer's choices as of a date, the screen catalog.
+// The privacy officer's audit view end to end: roles kept apart, the chain verified, consent
+// over time as charts with their tables, the ledger filtered and exported, one customer's
+// choices as of a date, the screen catalog.
 import type { Page } from '@playwright/test';
-import { test, expect, signIn, addAccount, expectNoAxeViolations, type Account } from './fixtures';
+import { test, expect, signIn, addAccount, apiToken, officerToken, expectNoAxeViolations, type Account } from './fixtures';
 
 /** Signs a new privacy officer in. */
 async function signInAsOfficer(page: Page) {
@@ -67,3 +68,46 @@ for (const [language, title] of [['English', 'Consent audit'], ['Svenska', 'Gran
     await expectNoAxeViolations(page);
   });
 }
+
+test('consent given and withdrawn per month, as a chart per purpose with its table', async ({ page, request, customer }) => {
+  await customerDecides(page, customer);
+  const token = await officerToken(request);
+  const response = await request.get('/api/audit/consents/trend', { headers: { authorization: `Bearer ${token}` } });
+  expect(response.ok()).toBeTruthy();
+  const trend: { months: { month: string; purpose: string; given: number; withdrawn: number }[] } = await response.json();
+  const thisMonth = new Date().toISOString().slice(0, 7);
+  const marketing = trend.months.find((m) => m.purpose === 'marketing' && m.month === thisMonth)!;
+  expect(marketing.given + marketing.withdrawn).toBeGreaterThan(0);
+  const customerForbidden = await request.get('/api/audit/consents/trend', {
+    headers: { authorization: `Bearer ${await apiToken(request, customer)}` },
+  });
+  expect(customerForbidden.status()).toBe(403);
+
+  await signInAsOfficer(page);
+  await expect(page.getByRole('heading', { name: 'Consent over time', level: 2 })).toBeVisible();
+  const chart = page.getByRole('figure').filter({
+    has: page.getByRole('img', { name: 'Bar chart of consent to “Marketing messages” given and withdrawn per month' }),
+  });
+  await expect(chart).toBeVisible();
+  await expect(chart.getByRole('listitem')).toHaveText(['Agreed', 'Withdrawn']);
+  const toggle = chart.getByText('Show as table');
+  for (let i = 0; i < 60 && !(await toggle.evaluate((el) => el === (el.getRootNode() as Document | ShadowRoot).activeElement)); i++) {
+    await page.keyboard.press('Tab');
+  }
+  await expect(toggle).toBeFocused();
+  await page.keyboard.press('Enter');
+  const table = chart.getByRole('table');
+  await expect(table.getByRole('columnheader')).toHaveText(['Month', 'Agreed', 'Withdrawn']);
+  const month = new Intl.DateTimeFormat('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${thisMonth}-15T00:00:00Z`));
+  await expect(table.locator('tbody tr').last().locator('th, td')).toHaveText([month, String(marketing.given), String(marketing.withdrawn)]);
+  await expectNoAxeViolations(page);
+
+  await page.getByRole('banner').getByLabel('Language').selectOption({ label: 'Svenska' });
+  const svChart = page.getByRole('figure').filter({
+    has: page.getByRole('img', { name: /^Stapeldiagram över samtycke till ”.+” som getts och återkallats per månad$/ }),
+  }).first();
+  await expect(svChart).toBeVisible();
+  await svChart.getByText('Visa som tabell').click();
+  await expect(svChart.getByRole('table').getByRole('columnheader')).toHaveText(['Månad', 'Samtyckt', 'Återkallat']);
+  await expectNoAxeViolations(page);
+});

@@ -1,4 +1,5 @@
-// The History page end to end, against a customer's own 300 generated events (seed 42): derived facts, filters,
+// The History page end to end, against a customer's own 300 generated events (seed 42): derived facts and
+// their charts (each with its table), filters,
 // search, dates in the reader's time zone, loading as the customer scrolls with a bounded DOM,
 // "Load more" by keyboard, the empty and error states, the export, and axe in both languages.
 import type { APIRequestContext, Page } from '@playwright/test';
@@ -49,7 +50,8 @@ test('derived facts and the newest events, grouped by day', async ({ page, reque
   await openHistory(page, customer);
   const summary = page.getByRole('region', { name: 'At a glance' });
   await expect(summary.getByText('Customer since')).toBeVisible();
-  await expect(summary.getByText(`${facts.top_products[0].product} (${facts.top_products[0].units} units)`)).toBeVisible();
+  // On History the products bought most are a chart (checked below); the profile lists them.
+  await expect(summary.getByRole('img', { name: 'Bar chart of the products you bought most, in units' })).toBeVisible();
   await expect(summary.getByText(`On average ${facts.mean_days_between_purchases} days between purchases`)).toBeVisible();
   // The first row is the newest event, under a heading for its day in the reader's zone.
   const first = rows(page).first();
@@ -207,5 +209,86 @@ test('no axe-core violations in English and Swedish', async ({ page, customer })
   await expect(page.getByRole('heading', { name: 'Din historik', level: 1 })).toBeVisible();
   await expect(page.getByText('50 händelser hämtade')).toBeVisible();
   await expect(page.getByRole('region', { name: 'I korthet' }).getByText('Kund sedan')).toBeVisible();
+  await expectNoAxeViolations(page);
+});
+
+type MonthSpend = { month: string; currency: string; total_minor: number; purchases: number };
+
+/** `2026-03` plus `n` months. */
+function addMonths(month: string, n: number): string {
+  const [year, m] = month.split('-').map(Number);
+  const index = year * 12 + m - 1 + n;
+  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
+}
+
+/** Moves focus forward with Tab until `target` has it (at most 60 presses). */
+async function tabTo(page: Page, target: ReturnType<Page['locator']>) {
+  for (let i = 0; i < 60 && !(await target.evaluate((el) => el === (el.getRootNode() as Document | ShadowRoot).activeElement)); i++) {
+    await page.keyboard.press('Tab');
+  }
+  await expect(target).toBeFocused();
+}
+
+test('spending per month and the products bought most as charts, each with its table', async ({ page, request, customer }) => {
+  const facts = await api(request, customer, '/api/me/history/facts');
+  const spending: MonthSpend[] = facts.spending_by_month;
+  expect(spending.length).toBeGreaterThan(0);
+  const currency = spending.some((m) => m.currency === 'SEK') ? 'SEK' : spending[0].currency;
+  const last = spending.map((m) => m.month).sort().at(-1)!;
+  const months = Array.from({ length: 12 }, (_, i) => addMonths(last, i - 11));
+  const money = new Intl.NumberFormat('en-GB', { style: 'currency', currency });
+  const monthName = new Intl.DateTimeFormat('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+  const expected = months.map((month) => {
+    const found = spending.find((m) => m.month === month && m.currency === currency);
+    return [
+      monthName.format(new Date(`${month}-15T00:00:00Z`)),
+      money.format((found?.total_minor ?? 0) / 100),
+      String(found?.purchases ?? 0),
+    ];
+  });
+
+  await openHistory(page, customer);
+  const summary = page.getByRole('region', { name: 'At a glance' });
+  const chart = summary.getByRole('figure').filter({
+    has: page.getByRole('img', { name: `Bar chart of your spending per month in ${currency}, over the 12 months up to your latest purchase` }),
+  });
+  await expect(chart).toBeVisible();
+  await expect(summary.getByRole('heading', { name: `Spending per month (${currency})`, level: 3 })).toBeVisible();
+  // The table is behind its disclosure, reached and opened from the keyboard.
+  const table = chart.getByRole('table');
+  await expect(table).toBeHidden();
+  const toggle = chart.getByText('Show as table');
+  await tabTo(page, toggle);
+  await page.keyboard.press('Enter');
+  await expect(table).toBeVisible();
+  await expect(table.getByRole('columnheader')).toHaveText(['Month', 'Spent', 'Purchases']);
+  const cells = await table.locator('tbody tr').evaluateAll((rows) =>
+    rows.map((row) => Array.from(row.children).map((cell) => (cell.textContent ?? '').replace(/[\u00a0\u202f]/g, ' '))));
+  expect(cells).toEqual(expected.map((row) => row.map((text) => text.replace(/[\u00a0\u202f]/g, ' '))));
+  // The columns drawn: one bar per month that had purchases.
+  const drawn = await chart.locator('svg rect.bar').count();
+  expect(drawn).toBe(expected.filter((row) => row[2] !== '0').length);
+
+  const products = summary.getByRole('figure').filter({
+    has: page.getByRole('img', { name: 'Bar chart of the products you bought most, in units' }),
+  });
+  await expect(products.locator('svg text.bar-label')).toHaveText(facts.top_products.map((p: any) => p.product));
+  await tabTo(page, products.getByText('Show as table'));
+  await page.keyboard.press('Enter');
+  const productRows = await products.getByRole('table').locator('tbody tr').evaluateAll((rows) =>
+    rows.map((row) => Array.from(row.children).map((cell) => cell.textContent)));
+  expect(productRows).toEqual(facts.top_products.map((p: any) => [p.product, String(p.units)]));
+  await expectNoAxeViolations(page);
+
+  await page.getByLabel('Language').selectOption('sv');
+  const swedish = page.getByRole('region', { name: 'I korthet' });
+  const svChart = swedish.getByRole('figure').filter({
+    has: page.getByRole('img', { name: `Stapeldiagram över dina inköp per månad i ${currency}, de 12 månaderna fram till ditt senaste köp` }),
+  });
+  await expect(svChart).toBeVisible();
+  await svChart.getByText('Visa som tabell').click();
+  await expect(svChart.getByRole('table').getByRole('columnheader')).toHaveText(['Månad', 'Belopp', 'Antal köp']);
+  const svMonth = new Intl.DateTimeFormat('sv', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${months[11]}-15T00:00:00Z`));
+  await expect(svChart.getByRole('table').locator('tbody tr').last().getByRole('rowheader')).toHaveText(svMonth);
   await expectNoAxeViolations(page);
 });

@@ -197,7 +197,11 @@ mod tests {
             let axis = Axis::up_to(max, steps);
             assert_eq!((axis.top, axis.ticks.as_slice()), (top, ticks), "{max}");
             assert!(axis.top >= max);
-            assert!(axis.ticks.len() as u64 <= steps + 2, "{max}: {:?}", axis.ticks);
+            assert!(
+                axis.ticks.len() as u64 <= steps + 2,
+                "{max}: {:?}",
+                axis.ticks
+            );
         }
         let axis = Axis::up_to(80, 4);
         assert_eq!(axis.fraction(40), 0.5);

@@ -194,10 +194,18 @@ mod tests {
         );
         let series = trend.by_purpose(&["marketing", "newsletter"]);
         let names: Vec<&str> = series.iter().map(|s| s.purpose.as_str()).collect();
-        assert_eq!(names, ["marketing", "analytics"], "configured order, then others");
+        assert_eq!(
+            names,
+            ["marketing", "analytics"],
+            "configured order, then others"
+        );
         assert_eq!(series[0].months.len(), 24, "2024-04 to 2026-03");
         assert_eq!(series[0].months[1], month("2024-05", "marketing", 0, 0));
         assert_eq!(series[1].months[23], month("2026-03", "analytics", 0, 0));
-        assert!(ConsentTrend::default().by_purpose(&["marketing"]).is_empty());
+        assert!(
+            ConsentTrend::default()
+                .by_purpose(&["marketing"])
+                .is_empty()
+        );
     }
 }

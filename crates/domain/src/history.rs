@@ -813,7 +813,12 @@ impl DerivedFacts {
     /// in, the currency with most purchases in the window first (ties by name).
     #[must_use]
     pub fn spending_series(&self) -> Vec<CurrencySpending> {
-        let Some(last) = self.spending_by_month.iter().map(|m| m.month.as_str()).max() else {
+        let Some(last) = self
+            .spending_by_month
+            .iter()
+            .map(|m| m.month.as_str())
+            .max()
+        else {
             return Vec::new();
         };
         let months: Vec<String> = (1 - SPENDING_MONTHS..=0)
@@ -854,8 +859,7 @@ impl DerivedFacts {
 /// Totals per month and currency from the first month of the window on (see
 /// [`DerivedFacts::spending_by_month`]).
 fn spending_by_month(purchases: &[(i64, &Purchase)], last: Option<i64>) -> Vec<MonthSpend> {
-    let Some(first) = last.and_then(|last| add_months(&month_of(last), 1 - SPENDING_MONTHS))
-    else {
+    let Some(first) = last.and_then(|last| add_months(&month_of(last), 1 - SPENDING_MONTHS)) else {
         return Vec::new();
     };
     let mut months: BTreeMap<(String, &str), (i64, u64)> = BTreeMap::new();
@@ -1240,10 +1244,24 @@ mod tests {
         let at = |month: &str, day: i64| month_start(month).unwrap() + (day - 1) * DAY;
         let events = vec![
             // Before the window: April 2023 is the thirteenth month back from March 2024.
-            purchase(1, at("2023-03", 31) + DAY - 1, Channel::Web, "SEK", 999, &[("A", 1)]),
+            purchase(
+                1,
+                at("2023-03", 31) + DAY - 1,
+                Channel::Web,
+                "SEK",
+                999,
+                &[("A", 1)],
+            ),
             // The window's first instant.
             purchase(2, at("2023-04", 1), Channel::Web, "SEK", 1_000, &[("A", 1)]),
-            purchase(3, at("2023-12", 31) + DAY - 1, Channel::Store, "SEK", 2_000, &[("B", 1)]),
+            purchase(
+                3,
+                at("2023-12", 31) + DAY - 1,
+                Channel::Store,
+                "SEK",
+                2_000,
+                &[("B", 1)],
+            ),
             purchase(4, at("2023-12", 5), Channel::Store, "EUR", 300, &[("B", 1)]),
             purchase(5, at("2024-01", 1), Channel::Web, "SEK", 4_000, &[("C", 1)]),
             purchase(6, at("2024-01", 20), Channel::Web, "SEK", 500, &[("C", 1)]),

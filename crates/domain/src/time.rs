@@ -185,7 +185,11 @@ mod tests {
     #[test]
     fn months_as_keys() {
         assert_eq!(month_of(0), "1970-01");
-        assert_eq!(month_of(1_709_251_199), "2024-02", "the last second of February");
+        assert_eq!(
+            month_of(1_709_251_199),
+            "2024-02",
+            "the last second of February"
+        );
         assert_eq!(month_of(1_709_251_200), "2024-03");
         assert_eq!(month_of(-1), "1969-12");
         assert_eq!(add_months("2024-03", -11).as_deref(), Some("2023-04"));

@@ -54,7 +54,10 @@ pub fn HistoryFacts(#[prop(optional)] charts: bool) -> impl IntoView {
 /// The facts as a definition list, in the reader's language and time zone; the products
 /// bought most only with `list_products`.
 #[component]
-pub fn FactsList(facts: DerivedFacts, #[prop(default = true)] list_products: bool) -> impl IntoView {
+pub fn FactsList(
+    facts: DerivedFacts,
+    #[prop(default = true)] list_products: bool,
+) -> impl IntoView {
     let i18n = use_i18n();
     let facts = StoredValue::new(facts);
     let locale = move || i18n.get_locale().as_str();
