@@ -286,7 +286,8 @@ test('spending per month and the products bought most as charts, each with its t
     has: page.getByRole('img', { name: `Stapeldiagram över dina inköp per månad i ${currency}, de 12 månaderna fram till ditt senaste köp` }),
   });
   await expect(svChart).toBeVisible();
-  await svChart.getByText('Visa som tabell').click();
+  // Redrawn in Swedish in place: the table opened above stays open.
+  await expect(svChart.getByText('Visa som tabell')).toBeVisible();
   await expect(svChart.getByRole('table').getByRole('columnheader')).toHaveText(['Månad', 'Belopp', 'Antal köp']);
   const svMonth = new Intl.DateTimeFormat('sv', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${months[11]}-15T00:00:00Z`));
   await expect(svChart.getByRole('table').locator('tbody tr').last().getByRole('rowheader')).toHaveText(svMonth);
