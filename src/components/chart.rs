@@ -80,6 +80,8 @@ const LABEL_ROOM: f64 = 24.0;
 /// The widest slot label, in user units at the chart's font size ("sep. 26").
 const SLOT_LABEL_WIDTH: f64 = 46.0;
 const BAR_ROW: f64 = 40.0;
+/// The widest a column gets, when there are few slots.
+const WIDEST_COLUMN: f64 = 36.0;
 
 /// A name for a chart's hatch pattern no other chart on the page has.
 fn pattern_id() -> String {
@@ -133,7 +135,7 @@ pub fn column_chart(chart: Columns) -> impl IntoView {
     let max = chart.slots.iter().flat_map(drawn).max().unwrap_or(0);
     let axis = Axis::up_to(max, 4);
     let groups: Vec<Vec<u64>> = chart.slots.iter().map(drawn).collect();
-    let placed = chart::columns(plot, &axis, &groups);
+    let placed = chart::columns(plot, &axis, &groups, WIDEST_COLUMN);
     let every = chart::label_every(chart::slot_width(plot, chart.slots.len()), SLOT_LABEL_WIDTH);
     let looks: Vec<Look> = chart.series.iter().filter_map(|s| s.look).collect();
     let ticks = axis

@@ -75,17 +75,19 @@ impl Axis {
 const GROUP_SHARE: f64 = 0.7;
 
 /// Columns standing on `plot`'s floor: one slot per group, left to right, each group's
-/// columns side by side in the middle of its slot, each as tall as its value on `axis`.
+/// columns side by side in the middle of its slot, each as tall as its value on `axis` and
+/// at most `widest` wide (so a chart of one month is not one slab).
 #[must_use]
-pub fn columns(plot: Rect, axis: &Axis, groups: &[Vec<u64>]) -> Vec<Vec<Rect>> {
+pub fn columns(plot: Rect, axis: &Axis, groups: &[Vec<u64>], widest: f64) -> Vec<Vec<Rect>> {
     let slot = slot_width(plot, groups.len());
     groups
         .iter()
         .enumerate()
         .map(|(i, values)| {
             #[allow(clippy::cast_precision_loss)] // a handful of columns
-            let width = slot * GROUP_SHARE / values.len().max(1) as f64;
-            let left = slot_centre(plot, groups.len(), i) - slot * GROUP_SHARE / 2.0;
+            let count = values.len().max(1) as f64;
+            let width = (slot * GROUP_SHARE / count).min(widest);
+            let left = slot_centre(plot, groups.len(), i) - width * count / 2.0;
             values
                 .iter()
                 .enumerate()
@@ -214,7 +216,7 @@ mod tests {
     fn columns_stand_on_the_floor_in_their_slots() {
         let axis = Axis::up_to(100, 4);
         let groups = vec![vec![100, 50], vec![0, 25]];
-        let placed = columns(PLOT, &axis, &groups);
+        let placed = columns(PLOT, &axis, &groups, 100.0);
         // Two slots of 200: each group is 140 wide, centred, so two columns of 70.
         assert_eq!(
             placed[0][0],
@@ -242,7 +244,11 @@ mod tests {
             assert_eq!(rect.y + rect.height, PLOT.y + PLOT.height);
         }
         assert_eq!(slot_centre(PLOT, 2, 1), 340.0);
-        assert!(columns(PLOT, &axis, &[]).is_empty());
+        assert!(columns(PLOT, &axis, &[], 100.0).is_empty());
+        // One slot of 400: two columns of 30 at most, still side by side in the middle.
+        let narrow = columns(PLOT, &axis, &[vec![10, 20]], 30.0);
+        assert_eq!((narrow[0][0].x, narrow[0][0].width), (210.0, 30.0));
+        assert_eq!(narrow[0][1].x, 240.0);
     }
 
     #[test]

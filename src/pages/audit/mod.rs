@@ -130,7 +130,7 @@ fn trend_charts(
 ) -> impl IntoView + use<> {
     let lang = language(i18n);
     let order: Vec<&str> = config.purposes.iter().map(|p| p.id.as_str()).collect();
-    trend
+    let charts = trend
         .by_purpose(&order)
         .into_iter()
         .map(|series| {
@@ -141,7 +141,8 @@ fn trend_charts(
                 .map_or_else(|| series.purpose.clone(), |p| p.title.get(lang).to_owned());
             purpose_chart(i18n, lang, purpose, &series)
         })
-        .collect_view()
+        .collect_view();
+    view! { <div class="charts">{charts}</div> }
 }
 
 fn purpose_chart(
