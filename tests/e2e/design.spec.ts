@@ -168,7 +168,9 @@ test('a price the business changed since the design was saved: the server refuse
   const order = page.getByRole('button', { name: 'Order now' });
   await expect(order).toHaveAttribute('aria-disabled', 'true');
   await expect(order).toHaveAccessibleDescription('Confirm that you have seen the new price before ordering.');
-  await order.click();
+  // Still focusable and pressable (Playwright will not click what is aria-disabled): nothing is sent.
+  await order.focus();
+  await page.keyboard.press('Enter');
   await expect(page.getByRole('status').filter({ hasText: 'We have received' })).toHaveCount(0);
 
   await changed.getByRole('button', { name: 'I have seen the new price' }).click();
