@@ -3,7 +3,7 @@
 //!
 //! [`DesignsList`] is reusable: given [`Manage`] (the design page) each design can be opened,
 //! duplicated, renamed and deleted in the designs document's draft; without it (a welcome
-//! page, say) each design links to `/design?open=…`.
+//! page, say) each design links to `/design?design=…`.
 
 use super::summary::ChangedPrice;
 use super::words::{self, language};
@@ -156,7 +156,7 @@ fn DesignItem(
 
     let actions = match manage {
         None => {
-            let href = crate::embed::href(&format!("/design?open={id}"));
+            let href = crate::embed::href(&format!("/design?design={id}"));
             view! { <p><A href=href>{t!(i18n, design.open)}</A></p> }.into_any()
         }
         Some(manage) => {

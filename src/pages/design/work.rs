@@ -35,7 +35,7 @@ pub struct Work {
     pub spec: RwSignal<Specification>,
     /// What the last choice took away with it, for the status message.
     pub removed: RwSignal<Vec<String>>,
-    /// The saved design being changed, if any (its id, also in the address as `?open=`).
+    /// The saved design being changed, if any (its id, also in the address as `?design=`).
     pub open: RwSignal<Option<String>>,
     /// The customer's designs, where the store keeps them.
     pub editor: Option<Editor<Designs>>,
@@ -49,18 +49,24 @@ impl Work {
     /// Starts with `loaded` designs; `saving` is whether the store keeps designs at all.
     pub fn new(shop: Shop, loaded: Versioned<Designs>, saving: bool) -> Self {
         let editor = saving.then(|| Editor::new("designs", loaded, save));
-        let first_model = shop
-            .0
-            .with_untracked(|c| c.models.first().map(|m| m.id.clone()).unwrap_or_default());
-        let spec = RwSignal::new(shop.0.with_untracked(|c| c.start(&first_model)));
-        let asked = use_query_map().with_untracked(|q| q.get("open"));
+        // `?model=` (a suggestion's link) starts with that model, else the first one.
+        let query = use_query_map();
+        let model = shop.0.with_untracked(|c| {
+            query
+                .with_untracked(|q| q.get("model"))
+                .filter(|id| c.model(id).is_some())
+                .or_else(|| c.models.first().map(|m| m.id.clone()))
+                .unwrap_or_default()
+        });
+        let spec = RwSignal::new(shop.0.with_untracked(|c| c.start(&model)));
+        let asked = query.with_untracked(|q| q.get("design"));
         let open = asked
             .filter(|id| editor.is_some_and(|e| e.draft.with_untracked(|d| d.get(id).is_some())));
         let navigate = use_navigate();
         let page = crate::embed::href("/design");
         let go = move |open: Option<&str>| {
             let to = match open {
-                Some(id) => format!("{page}?open={id}"),
+                Some(id) => format!("{page}?design={id}"),
                 None => page.clone(),
             };
             navigate(
