@@ -22,7 +22,7 @@ pub fn Configurator() -> impl IntoView {
             .map(|group| view! { <GroupField group=group.clone() catalogue=catalogue.clone() /> })
             .collect_view();
         view! {
-            <div class="configurator">
+            <div class="card configurator">
                 <ModelChoice catalogue=catalogue.clone() />
                 {groups}
             </div>
@@ -73,7 +73,7 @@ fn ModelChoice(catalogue: Arc<Catalogue>) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <fieldset class="card field choice-group">
+        <fieldset class="field choice-group">
             <legend>{t!(i18n, design.model_legend)}</legend>
             <div class="options">{models}</div>
         </fieldset>
@@ -126,7 +126,7 @@ fn GroupField(group: OptionGroup, catalogue: Arc<Catalogue>) -> impl IntoView {
         .collect_view();
     let name = group.name.clone();
     view! {
-        <fieldset class="card field choice-group">
+        <fieldset class="field choice-group">
             <legend>
                 {move || name.get(language(i18n)).to_owned()}
                 {group.required.then(|| view! { " " <span class="hint">{t!(i18n, design.required)}</span> })}

@@ -34,13 +34,15 @@ pub fn Summary() -> impl IntoView {
         let lang = language(i18n);
         let names = seen_names();
         let (model, quote) = (work.spec.with(|s| s.model.clone()), quote.get());
+        // Name and amount apart, so the amounts line up on the right.
         let line = |name: String, quantity: u32, minor: i64| {
-            let price = words::money(i18n, minor, &quote.currency);
-            if quantity > 1 {
-                t_string!(i18n, design.line_pieces, name, quantity, price).to_string()
+            let name = if quantity > 1 {
+                format!("{name} × {quantity}")
             } else {
-                t_string!(i18n, design.line, name, price).to_string()
-            }
+                name
+            };
+            let price = words::money(i18n, minor, &quote.currency);
+            view! { <li><span>{name}</span> " " <span class="amount">{price}</span></li> }
         };
         std::iter::once(line(
             name_of(&catalogue, &names, &model, lang),
@@ -54,7 +56,6 @@ pub fn Summary() -> impl IntoView {
                 l.amount_minor,
             )
         }))
-        .map(|text| view! { <li>{text}</li> })
         .collect_view()
     };
     let removed = move || {
