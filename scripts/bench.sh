@@ -5,6 +5,8 @@
 #     loads (brotli -q 11), bytes on the wire, a static file's latency on a kept-alive
 #     connection (tests/e2e/bench-size.mjs).
 #   profile-*: median times in headless Chromium against the reference backend on loopback.
+#   price-update-50-options: a choice to the new total painted, on a generated 50-option
+#              catalogue (tests/e2e/bench-design.mjs).
 #   history-*: the timeline over a 100,000-event history in headless Chromium (first page,
 #              filter change, rows in the DOM at event 5,000, JS heap), then the backend's own
 #              history figures (`history_bench` example: page p95, facts median).
@@ -35,6 +37,9 @@ out=$(node tests/e2e/bench-size.mjs "http://127.0.0.1:$port" dist)
 echo "$out"
 grep -q OVER <<<"$out" && over=1
 out=$(node tests/e2e/bench.mjs "http://127.0.0.1:$port" "${RAPPORT_BENCH_RUNS:-7}")
+echo "$out"
+grep -q OVER <<<"$out" && over=1
+out=$(node tests/e2e/bench-design.mjs "http://127.0.0.1:$port" "${RAPPORT_BENCH_RUNS:-7}")
 echo "$out"
 grep -q OVER <<<"$out" && over=1
 out=$(node tests/e2e/bench-history.mjs "http://127.0.0.1:$port" "${RAPPORT_BENCH_RUNS:-7}")

@@ -8,7 +8,8 @@ use crate::i18n::*;
 use crate::language;
 use crate::pages::sign_in::SignInPage;
 use crate::routes::{
-    AuditRoute, HistoryRoute, LandingRoute, PreferencesRoute, PrivacyRoute, ProfileRoute,
+    AuditRoute, DesignRoute, HistoryRoute, LandingRoute, PreferencesRoute, PrivacyRoute,
+    ProfileRoute,
 };
 use crate::session::Session;
 use leptos::prelude::*;
@@ -61,6 +62,8 @@ fn Portal(config: PortalConfig, backend: Backend) -> impl IntoView {
         }
     });
 
+    // Only a business with products to put together has a configurator.
+    let designs = config.catalogue.is_some();
     let sign_out = move |_| {
         let backend = backend.clone();
         leptos::task::spawn_local(async move {
@@ -108,6 +111,9 @@ fn Portal(config: PortalConfig, backend: Backend) -> impl IntoView {
                                 <li><A href=crate::embed::href("/preferences")>{t!(i18n, nav.preferences)}</A></li>
                                 <li><A href=crate::embed::href("/privacy")>{t!(i18n, nav.privacy)}</A></li>
                                 <li><A href=crate::embed::href("/history")>{t!(i18n, nav.history)}</A></li>
+                                {designs.then(|| view! {
+                                    <li><A href=crate::embed::href("/design")>{t!(i18n, nav.design)}</A></li>
+                                })}
                             </ul>
                         }
                     >
@@ -127,6 +133,7 @@ fn Portal(config: PortalConfig, backend: Backend) -> impl IntoView {
                         <Route path=path!("/preferences") view={Lazy::<PreferencesRoute>::new()} />
                         <Route path=path!("/privacy") view={Lazy::<PrivacyRoute>::new()} />
                         <Route path=path!("/history") view={Lazy::<HistoryRoute>::new()} />
+                        <Route path=path!("/design") view={Lazy::<DesignRoute>::new()} />
                     </Routes>
                 </Show>
             </crate::embed::MainArea>

@@ -28,13 +28,39 @@ pub fn supported_languages() -> Vec<&'static str> {
         .collect()
 }
 
+thread_local! {
+    /// Where the configuration was loaded from, so a page can ask for it again.
+    static LOADED_FROM: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
 /// Fetches and checks the configuration at `url`.
 pub async fn load(url: &str) -> Result<PortalConfig, ConfigFailure> {
+    LOADED_FROM.with_borrow_mut(|from| *from = Some(url.to_owned()));
+    fetch(url, Request::get(url)).await
+}
+
+/// Fetches the configuration again, past the browser's cache: the business may have changed
+/// it since the page loaded (the design page does this when an order finds its prices old).
+pub async fn reload() -> Result<PortalConfig, ConfigFailure> {
+    let url = LOADED_FROM
+        .with_borrow(Clone::clone)
+        .unwrap_or_else(|| "/config.json".to_owned());
+    fetch(
+        &url,
+        Request::get(&url).cache(web_sys::RequestCache::NoCache),
+    )
+    .await
+}
+
+async fn fetch(
+    url: &str,
+    request: gloo_net::http::RequestBuilder,
+) -> Result<PortalConfig, ConfigFailure> {
     let unreachable = |detail: String| ConfigFailure::Unreachable {
         url: url.to_owned(),
         detail,
     };
-    let response = Request::get(url)
+    let response = request
         .send()
         .await
         .map_err(|err| unreachable(err.to_string()))?;

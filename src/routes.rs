@@ -10,8 +10,8 @@
 use crate::backend::{Backend, Call};
 use crate::i18n::*;
 use crate::pages::{
-    audit::AuditPage, history::HistoryPage, preferences::PreferencesPage, privacy::PrivacyPage,
-    profile::ProfilePage, welcome::WelcomePage,
+    audit::AuditPage, design::DesignPage, history::HistoryPage, preferences::PreferencesPage,
+    privacy::PrivacyPage, profile::ProfilePage, welcome::WelcomePage,
 };
 use crate::session::Session;
 use leptos::prelude::*;
@@ -94,6 +94,14 @@ lazy_section!(
     Some(Call::LoadProfile)
 );
 lazy_section!(
+    DesignRoute,
+    design,
+    design_view,
+    design_preload,
+    DesignPage,
+    designs_if_kept()
+);
+lazy_section!(
     AuditRoute,
     audit,
     audit_view,
@@ -140,6 +148,15 @@ impl LazyRoute for LandingRoute {
             WelcomeRoute::view(WelcomeRoute).await
         }
     }
+}
+
+/// The design page's first document, where the business has a catalogue and its store keeps
+/// designs (a mapped store does not: the page then only prices).
+fn designs_if_kept() -> Option<Call> {
+    let catalogue = use_context::<rapport_domain::config::PortalConfig>()
+        .is_some_and(|config| config.catalogue.is_some());
+    (catalogue && crate::components::offered::offers(crate::components::offered::Feature::Designs))
+        .then_some(Call::LoadDesigns)
 }
 
 /// Asks the backend for a section's first document while the section's module loads, so the

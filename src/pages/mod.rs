@@ -1,6 +1,7 @@
 //! One module per section of the navigation.
 
 pub mod audit;
+pub mod design;
 pub mod history;
 pub mod preferences;
 pub mod privacy;

@@ -12,6 +12,7 @@ const sections: Section[] = [
   { path: '/preferences', module: 'preferences', link: 'Preferences', heading: 'Your preferences' },
   { path: '/privacy', module: 'privacy', link: 'Privacy', heading: 'Your privacy' },
   { path: '/history', module: 'history', link: 'History', heading: 'Your history' },
+  { path: '/design', module: 'design', link: 'Design your own', heading: 'Design your own' },
   { path: '/audit', module: 'audit', link: 'Audit', heading: 'Consent audit', officer: true },
 ];
 

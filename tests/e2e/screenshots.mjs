@@ -31,6 +31,8 @@ const shots = [
   { name: 'preferences-sv-phone', path: '/preferences', viewport: phone, locale: 'sv-SE', ready: '#contact-title', act: choose },
   { name: 'privacy', path: '/privacy', viewport: desktop, locale: 'en-GB', ready: '#consent-marketing', act: consent },
   { name: 'audit', path: '/audit', viewport: desktop, locale: 'en-GB', ready: '#ledger-title', officer: true },
+  { name: 'design', path: '/design', viewport: desktop, locale: 'en-GB', ready: '#design-total', act: configure },
+  { name: 'design-sv-phone', path: '/design', viewport: phone, locale: 'sv-SE', ready: '#design-total', act: configure },
   // The timeline is long by design: its first screens, not the whole page.
   { name: 'history', path: '/history', viewport: { width: 1100, height: 2200 }, locale: 'en-GB', ready: '.timeline li.event', clip: true },
 ];
@@ -42,6 +44,15 @@ async function choose(page) {
   await page.locator('#cell-offers-email').check();
   await page.locator('#frequency-email').selectOption('weekly');
   await page.locator('details.review summary').click();
+}
+
+/** A few options, one of them forbidden by another, so the page shows a reason and a price. */
+async function configure(page) {
+  await page.locator('#option-mug').check();
+  await page.locator('#option-mug-count').fill('2');
+  await page.locator('#option-mug-count').press('Tab');
+  await page.locator('#option-french-press').check();
+  await page.locator('#option-gift-wrap').check();
 }
 
 /** A consent given, so the page shows its receipt and the history. */

@@ -21,6 +21,7 @@ pub mod json_path;
 pub mod mapping;
 pub mod preferences;
 pub mod profile;
+pub mod saved_design;
 pub mod text;
 pub mod time;
 pub mod version;

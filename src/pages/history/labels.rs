@@ -96,6 +96,15 @@ pub fn sentence(i18n: I18n, details: &EventDetails) -> Option<String> {
                 RequestStatus::Refused => t_string!(i18n, history.st_refused),
             }
             .to_string();
+            // An order names what was ordered, its reference and the agreed price.
+            if let Some(order) = &r.order {
+                let language = leptos_i18n::Locale::as_str(i18n.get_locale());
+                let total = super::format::money(language, order.total_minor, &order.currency);
+                let (name, reference) = (order.name.clone(), order.reference.clone());
+                return Some(
+                    t_string!(i18n, history.order_line, name, reference, total, status).to_string(),
+                );
+            }
             Some(t_string!(i18n, history.request_line, request, status).to_string())
         }
     }
