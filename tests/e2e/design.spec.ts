@@ -184,6 +184,42 @@ test('a price the business changed since the design was saved: the server refuse
   expect((await storedDesigns(request, customer))[0].seen.total_minor).toBe(now);
 });
 
+test('an option the business no longer offers: the saved design lists it as a problem, and ordering waits until it is removed', async ({ page, request, customer }) => {
+  // What is simulated: when this design was saved the catalogue also had oat milk; the
+  // business has since dropped it (the real config.json, which the server prices with).
+  const real = await (await request.get('/config.json')).json();
+  let old = true;
+  await page.route('**/config.json', async (route: Route) => {
+    if (!old) return route.continue();
+    const before = structuredClone(real);
+    before.catalogue.groups.find((g: { id: string }) => g.id === 'extras').options.push(
+      { id: 'oat-milk', name: { en: 'Oat milk 1 l', sv: 'Havredryck 1 l' }, price: { add: 3000 } });
+    await route.fulfill({ json: before });
+  });
+  await openDesigner(page, customer);
+  await page.getByRole('checkbox', { name: /Oat milk 1 l/ }).check();
+  await page.getByLabel('Name your design').fill('Oat box');
+  await page.getByRole('button', { name: 'Save as a new design' }).click();
+  await saved(page);
+
+  old = false;
+  await page.reload();
+  await expect(page.getByText('You are changing “Oat box”.')).toBeVisible();
+  const problems = page.locator('#design-problems');
+  await expect(problems.getByRole('heading', { name: 'Before you can order' })).toBeVisible();
+  await expect(problems).toContainText('Oat milk 1 l is no longer offered.');
+  await expect(page.getByRole('group', { name: 'The price has changed since you saw it' })).toContainText(
+    `Oat milk 1 l is no longer offered (it was ${await money(page, 3000)})`);
+  const order = page.getByRole('button', { name: 'Order now' });
+  await expect(order).toHaveAttribute('aria-disabled', 'true');
+
+  await problems.getByRole('button', { name: 'Remove Oat milk 1 l' }).click();
+  await expect(problems).toHaveCount(0);
+  await page.getByRole('button', { name: 'I have seen the new price' }).click();
+  await expect(order).not.toHaveAttribute('aria-disabled', 'true');
+  await expect(total(page)).toHaveText(`Total: ${await money(page, 29900)}`);
+});
+
 test('duplicate, rename and delete in My designs, saved as one document', async ({ page, request, customer }) => {
   await openDesigner(page, customer);
   await page.getByLabel('Name your design').fill('Morning');
