@@ -25,6 +25,7 @@ const officer = await (await fetch(`${base}/api/session`, {
 const desktop = { width: 1100, height: 900 };
 const phone = { width: 390, height: 844 };
 const shots = [
+  { name: 'welcome', path: '/', viewport: desktop, locale: 'en-GB', ready: '#since-title', act: personalise },
   { name: 'profile', path: '/profile', viewport: desktop, locale: 'en-GB', ready: '#profile-name' },
   { name: 'profile-sv-phone', path: '/profile', viewport: phone, locale: 'sv-SE', ready: '#profile-name' },
   { name: 'preferences', path: '/preferences', viewport: desktop, locale: 'en-GB', ready: '#contact-title', act: choose },
@@ -53,6 +54,14 @@ async function configure(page) {
   await page.locator('#option-mug-count').press('Tab');
   await page.locator('#option-french-press').check();
   await page.locator('#option-gift-wrap').check();
+}
+
+/** Suggestions allowed, so the welcome page shows them and why. */
+async function personalise(page) {
+  const allow = page.locator('#consent-personalisation');
+  await allow.waitFor();
+  if (!(await allow.isChecked())) await allow.check();
+  await page.locator('.suggestions').waitFor().catch(() => {});
 }
 
 /** A consent given, so the page shows its receipt and the history. */

@@ -148,6 +148,21 @@ pub(crate) async fn exec<C: GenericClient>(
     Ok(usize::try_from(client.execute(&statement, params).await?).unwrap_or(usize::MAX))
 }
 
+/// Locks the customer's row for the rest of `tx`: two writes of one customer that must see
+/// each other (an open request, an idempotency key, a visit) take turns on it.
+pub(crate) async fn lock_customer<C: GenericClient>(
+    tx: &C,
+    customer: i64,
+) -> Result<(), StoreError> {
+    exec(
+        tx,
+        "SELECT 1 FROM customers WHERE id = $1 FOR UPDATE",
+        &[&customer],
+    )
+    .await
+    .map(|_| ())
+}
+
 /// A read-only transaction that sees one snapshot throughout.
 pub(crate) async fn snapshot(
     client: &mut deadpool_postgres::Client,

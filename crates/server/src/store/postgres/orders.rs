@@ -1,6 +1,6 @@
 //! Orders of designed products (see the SQLite `orders` module).
 
-use super::{Postgres, exec, now, opt, rows};
+use super::{Postgres, exec, lock_customer, now, opt, rows};
 use crate::store::StoreError;
 use crate::store::orders::{
     FulfilError, NewOrder, OpenOrder, OrderRow, new_reference, purchase_event, receipt_of,
@@ -68,12 +68,7 @@ pub async fn place(
     let tx = client.transaction().await?;
     // Two tries with one key at once take turns on the customer's row: the second finds the
     // first's order.
-    exec(
-        &tx,
-        "SELECT 1 FROM customers WHERE id = $1 FOR UPDATE",
-        &[&customer],
-    )
-    .await?;
+    lock_customer(&tx, customer).await?;
     if let Some(key) = &order.idempotency_key
         && let Some(earlier) = receipt_for_key_on(&tx, customer, key).await?
     {

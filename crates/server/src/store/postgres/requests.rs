@@ -1,6 +1,6 @@
 //! Erasure requests and the erasure itself (see the SQLite `requests` module).
 
-use super::{Postgres, exec, now, one, opt, rows};
+use super::{Postgres, exec, lock_customer, now, one, opt, rows};
 use crate::store::StoreError;
 use crate::store::requests::ErasureError;
 use deadpool_postgres::GenericClient;
@@ -68,12 +68,7 @@ pub async fn request_erasure(
     let tx = client.transaction().await?;
     // The customer's row lock makes two requests at once take turns: the second finds the
     // first's request open (the partial unique index would refuse it anyway).
-    exec(
-        &tx,
-        "SELECT 1 FROM customers WHERE id = $1 FOR UPDATE",
-        &[&customer],
-    )
-    .await?;
+    lock_customer(&tx, customer).await?;
     if let Some(open) = opt(
         &tx,
         &format!(

@@ -1,6 +1,6 @@
 //! When each customer was last here (see the SQLite `visits` module).
 
-use super::{Postgres, exec, opt};
+use super::{Postgres, exec, lock_customer, opt};
 use crate::store::StoreError;
 use deadpool_postgres::GenericClient;
 use rapport_domain::visits::Visits;
@@ -27,12 +27,7 @@ pub async fn load_on<C: GenericClient>(
 pub async fn record(pg: &Postgres, customer: i64, at: i64, gap: i64) -> Result<Visits, StoreError> {
     let mut client = pg.client().await?;
     let tx = client.transaction().await?;
-    exec(
-        &tx,
-        "SELECT 1 FROM customers WHERE id = $1 FOR UPDATE",
-        &[&customer],
-    )
-    .await?;
+    lock_customer(&tx, customer).await?;
     let visits = Visits::after_load(load_on(&tx, customer).await?, at, gap);
     exec(
         &tx,
