@@ -18,13 +18,23 @@ async function portalSession(request: APIRequestContext, account: Account) {
   return response.json();
 }
 
-/** Opens a host page whose script hands the session to the portal (`element.signIn`). */
-async function openSignedIn(page: Page, request: APIRequestContext, account: Account, host: Host, query = '') {
+/** The welcome page's heading, where a signed-in customer lands. */
+const WELCOME = /^(Welcome|Välkommen), /;
+
+/**
+ * Opens a host page whose script hands the session to the portal (`element.signIn`), at the
+ * portal's landing (the welcome page) or, with `at = 'profile'`, at the profile form.
+ */
+async function openSignedIn(page: Page, request: APIRequestContext, account: Account, host: Host, query = '', at: '' | 'profile' = '') {
   const session = await portalSession(request, account);
   await page.addInitScript((s) => { (window as unknown as { rapportHandOff: unknown }).rapportHandOff = s; }, session);
-  await page.goto(`${HOST_ORIGIN}/${host}/${query}`);
-  await expect(page.getByRole('heading', { name: /^(Your profile|Din profil)$/ })).toBeVisible();
-  await expect(page.getByLabel(/^(Name|Namn)$/)).not.toHaveValue('');
+  await page.goto(`${HOST_ORIGIN}/${host}/${at}${query}`);
+  if (at === 'profile') {
+    await expect(page.getByRole('heading', { name: /^(Your profile|Din profil)$/ })).toBeVisible();
+    await expect(page.getByLabel(/^(Name|Namn)$/)).not.toHaveValue('');
+  } else {
+    await expect(page.getByRole('heading', { level: 1, name: WELCOME })).toBeVisible();
+  }
 }
 
 async function hostEvents(page: Page, type?: string): Promise<HostEvent[]> {
@@ -90,10 +100,10 @@ function hostStyles(page: Page) {
 }
 
 test('the host page\'s CSS does not reach the portal, and the portal\'s does not reach the page', async ({ page, request, customer }) => {
-  await openSignedIn(page, request, customer, 'plain');
+  await openSignedIn(page, request, customer, 'plain', '', 'profile');
   const calm = await portalStyles(page);
 
-  await page.goto(`${HOST_ORIGIN}/hostile/`);
+  await page.goto(`${HOST_ORIGIN}/hostile/profile`);
   await expect(page.getByRole('heading', { name: 'Your profile' })).toBeVisible();
   const hostile = await portalStyles(page);
   expect(hostile).toEqual(calm);
@@ -159,7 +169,7 @@ test('the host hands over its session: no sign-in form, and the host hears every
 });
 
 test('keyboard: from the host page into the portal, skip link, form and save', async ({ page, request, customer }) => {
-  await openSignedIn(page, request, customer, 'hostile');
+  await openSignedIn(page, request, customer, 'hostile', '', 'profile');
   await page.locator('#host-button').focus();
   await page.keyboard.press('Tab');
   expect(await focused(page)).toMatchObject({ inPortal: true, tag: 'a', text: 'Skip to main content' });
@@ -188,14 +198,14 @@ test('keyboard: from the host page into the portal, skip link, form and save', a
   await expect.poll(async () => (await hostEvents(page, 'rapport-saved')).length).toBe(2);
 });
 
-const HEADINGS = { en: { profile: 'Your profile', signIn: 'Sign in' }, sv: { profile: 'Din profil', signIn: 'Logga in' } };
+const HEADINGS = { en: { welcome: /^Welcome, /, signIn: 'Sign in' }, sv: { welcome: /^Välkommen, /, signIn: 'Logga in' } };
 const BACKGROUNDS = { light: 'rgb(247, 247, 244)', dark: 'rgb(18, 20, 18)' };
 
 for (const lang of ['en', 'sv'] as const) {
   for (const theme of ['light', 'dark'] as const) {
     test(`axe finds nothing inside the shadow root: ${lang}, ${theme}`, async ({ page, request, customer }) => {
       await openSignedIn(page, request, customer, 'strict', `?lang=${lang}&theme=${theme}`);
-      await expect(page.getByRole('heading', { name: HEADINGS[lang].profile })).toBeVisible();
+      await expect(page.getByRole('heading', { level: 1, name: HEADINGS[lang].welcome })).toBeVisible();
       const background = await page.locator('rapport-portal').evaluate((el) => getComputedStyle(el.shadowRoot!.querySelector('.rapport')!).backgroundColor);
       expect(background).toBe(BACKGROUNDS[theme]);
       await expect(page.locator('rapport-portal').locator('.rapport')).toHaveAttribute('lang', lang);
@@ -203,7 +213,7 @@ for (const lang of ['en', 'sv'] as const) {
         const results = await new AxeBuilder({ page }).include('rapport-portal').analyze();
         return results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
       };
-      expect(await axe(), 'axe on the profile').toEqual([]);
+      expect(await axe(), 'axe on the welcome page').toEqual([]);
       await page.getByRole('link', { name: lang === 'en' ? 'Preferences' : 'Önskemål' }).click();
       await expect(page.getByRole('heading', { name: lang === 'en' ? 'Your preferences' : 'Dina önskemål' })).toBeVisible();
       expect(await axe(), 'axe on preferences').toEqual([]);
@@ -224,7 +234,7 @@ test('theme: auto follows the reader\'s setting, the attribute forces one, host 
   expect(await background()).toBe(BACKGROUNDS.light);
 
   // The business's own tokens, set on the element by the page's stylesheet, beat config.json's.
-  await page.goto(`${HOST_ORIGIN}/hostile/?theme=light`);
+  await page.goto(`${HOST_ORIGIN}/hostile/profile?theme=light`);
   await page.addStyleTag({ content: 'rapport-portal { --rapport-accent: #6a1b9a; --rapport-background: #fdfbff; }' });
   const save = page.getByRole('button', { name: 'Save changes' });
   await expect(save).toHaveCSS('background-color', 'rgb(106, 27, 154)');
@@ -245,7 +255,7 @@ test('moving the element within the page keeps the portal as it is', async ({ pa
     const footer = document.querySelector('footer')!;
     footer.before(el);
   });
-  await expect(page.getByRole('heading', { name: 'Your profile' })).toHaveCount(1);
+  await expect(page.getByRole('heading', { level: 1, name: WELCOME })).toHaveCount(1);
   expect(await hostEvents(page, 'rapport-ready')).toHaveLength(1);
   await page.getByRole('link', { name: 'History', exact: true }).click();
   await expect(page.getByRole('heading', { name: 'Your history', exact: true })).toBeVisible();
