@@ -110,19 +110,34 @@ lazy_section!(
     None
 );
 
-/// Starts fetching the landing section's module while the configuration is still loading,
-/// for a visitor whose earlier session is stored (an officer lands on the audit, a customer
-/// on the welcome page). A visitor who must sign in first fetches nothing more than the form.
+/// Starts fetching the module of the section being opened while the configuration is still
+/// loading, for a visitor whose earlier session is stored: the section the address names
+/// (`/profile`, or `/shop/account/history` inside a host page), else the landing (the audit
+/// for an officer, the welcome page for a customer). A visitor who must sign in first fetches
+/// nothing more than the form.
 pub fn preload_landing(stored: Option<Role>) {
-    match stored {
-        Some(Role::PrivacyOfficer) => wasm_bindgen_futures::spawn_local(async {
-            let _ = audit_preload().await;
-        }),
-        Some(Role::Customer) => wasm_bindgen_futures::spawn_local(async {
-            let _ = welcome_preload().await;
-        }),
-        None => {}
-    }
+    let Some(role) = stored else { return };
+    let path = web_sys::window()
+        .and_then(|w| w.location().pathname().ok())
+        .unwrap_or_default();
+    // Every section is one path segment below the base, so the last one names it.
+    let section = path
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    wasm_bindgen_futures::spawn_local(async move {
+        let _ = match (role, section.as_str()) {
+            (Role::PrivacyOfficer, _) => audit_preload().await,
+            (Role::Customer, "profile") => profile_preload().await,
+            (Role::Customer, "preferences") => preferences_preload().await,
+            (Role::Customer, "privacy") => privacy_preload().await,
+            (Role::Customer, "history") => history_preload().await,
+            (Role::Customer, "design") => design_preload().await,
+            (Role::Customer, _) => welcome_preload().await,
+        };
+    });
 }
 
 /// `/`: the audit view for privacy officers, the welcome page for customers.
