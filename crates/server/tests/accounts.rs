@@ -24,14 +24,6 @@ fn add_account(db: &str, email: &str, officer: bool, password: &str) -> Output {
     command.output().unwrap()
 }
 
-fn text(output: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
-}
-
 /// The account with this e-mail and password, with its role, straight from the store.
 fn account(db: &str, email: &str, password: &str) -> Option<(i64, Role)> {
     tokio::runtime::Runtime::new().unwrap().block_on(async {
@@ -51,8 +43,12 @@ fn add_account_creates_a_customer_with_a_profile_and_never_prints_the_password()
     let db = common::fresh_database_arg(dir.path());
     let password = "correct horse battery staple 7731";
     let output = add_account(&db, "New.Customer@example.se", false, password);
-    assert!(output.status.success(), "{}", text(&output));
-    assert!(!text(&output).contains(password), "{}", text(&output));
+    assert!(output.status.success(), "{}", common::command_text(&output));
+    assert!(
+        !common::command_text(&output).contains(password),
+        "{}",
+        common::command_text(&output)
+    );
 
     let (id, role) = account(&db, "new.customer@example.se", password).expect("signs in");
     assert_eq!(role, Role::Customer);
@@ -77,15 +73,19 @@ fn add_account_makes_an_officer_and_refuses_a_taken_email() {
     let dir = tempfile::tempdir().unwrap();
     let db = common::fresh_database_arg(dir.path());
     let output = add_account(&db, "dpo@example.se", true, "officer-secret-99");
-    assert!(output.status.success(), "{}", text(&output));
+    assert!(output.status.success(), "{}", common::command_text(&output));
     let (_, role) = account(&db, "dpo@example.se", "officer-secret-99").expect("signs in");
     assert_eq!(role, Role::PrivacyOfficer);
 
     // The same e-mail in another case is the same account.
     let again = add_account(&db, "DPO@example.se", false, "another-one");
     assert!(!again.status.success());
-    assert!(text(&again).contains("already exists"), "{}", text(&again));
-    assert!(!text(&again).contains("another-one"));
+    assert!(
+        common::command_text(&again).contains("already exists"),
+        "{}",
+        common::command_text(&again)
+    );
+    assert!(!common::command_text(&again).contains("another-one"));
     assert!(account(&db, "dpo@example.se", "another-one").is_none());
 }
 
@@ -95,9 +95,17 @@ fn add_account_refuses_an_empty_password_and_a_bad_email() {
     let db = common::fresh_database_arg(dir.path());
     let empty = add_account(&db, "someone@example.se", false, "");
     assert!(!empty.status.success());
-    assert!(text(&empty).contains("empty"), "{}", text(&empty));
+    assert!(
+        common::command_text(&empty).contains("empty"),
+        "{}",
+        common::command_text(&empty)
+    );
     let bad = add_account(&db, "not an e-mail", false, "secret-1");
     assert!(!bad.status.success());
-    assert!(text(&bad).contains("not an e-mail"), "{}", text(&bad));
+    assert!(
+        common::command_text(&bad).contains("not an e-mail"),
+        "{}",
+        common::command_text(&bad)
+    );
     assert!(account(&db, "someone@example.se", "secret-1").is_none());
 }

@@ -21,14 +21,6 @@ fn rapport_server(db: &str, args: &[&str], file: &Path) -> Output {
         .unwrap()
 }
 
-fn text(output: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
-}
-
 /// Everything a customer can download about themselves (without the moment of download),
 /// and the facts derived from their history (kept by triggers, so a restore that ran them
 /// twice would show here).
@@ -106,7 +98,7 @@ async fn a_backup_taken_while_serving_restores_every_record_and_the_ledger_verif
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("rapport.backup");
     let backup = rapport_server(&server.database.to_arg(), &["backup", "--to"], &file);
-    assert!(backup.status.success(), "{}", text(&backup));
+    assert!(backup.status.success(), "{}", common::command_text(&backup));
     assert_eq!(server.get_profile(&demo).await.status(), StatusCode::OK);
     let again = rapport_server(&server.database.to_arg(), &["backup", "--to"], &file);
     assert!(
@@ -116,7 +108,11 @@ async fn a_backup_taken_while_serving_restores_every_record_and_the_ledger_verif
 
     let target = fresh_database(dir.path()).await;
     let restore = rapport_server(&target.to_arg(), &["restore", "--from"], &file);
-    assert!(restore.status.success(), "{}", text(&restore));
+    assert!(
+        restore.status.success(),
+        "{}",
+        common::command_text(&restore)
+    );
 
     // Every record, and the sessions too: the same tokens work on the restored database.
     let restored = start_on(target.clone(), &server.ledger_key).await;
@@ -160,5 +156,9 @@ async fn a_backup_taken_while_serving_restores_every_record_and_the_ledger_verif
     // A database that holds anything is never restored into.
     let over = rapport_server(&target.to_arg(), &["restore", "--from"], &file);
     assert!(!over.status.success());
-    assert!(text(&over).contains("restore into"), "{}", text(&over));
+    assert!(
+        common::command_text(&over).contains("restore into"),
+        "{}",
+        common::command_text(&over)
+    );
 }

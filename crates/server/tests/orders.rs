@@ -381,14 +381,6 @@ fn rapport_server(db: &str, args: &[&str]) -> Output {
         .unwrap()
 }
 
-fn text(output: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn fulfilling_with_the_command_turns_the_order_into_a_purchase() {
     let server = start().await;
@@ -408,13 +400,13 @@ async fn fulfilling_with_the_command_turns_the_order_into_a_purchase() {
     let db = server.database.to_arg();
 
     let list = rapport_server(&db, &["orders", "list"]);
-    assert!(list.status.success(), "{}", text(&list));
+    assert!(list.status.success(), "{}", common::command_text(&list));
     let listed = String::from_utf8_lossy(&list.stdout).into_owned();
     assert!(listed.contains(&receipt.reference), "{listed}");
     assert!(listed.contains("ann@example.se"), "{listed}");
 
     let fulfil = rapport_server(&db, &["orders", "fulfil", &receipt.reference]);
-    assert!(fulfil.status.success(), "{}", text(&fulfil));
+    assert!(fulfil.status.success(), "{}", common::command_text(&fulfil));
 
     let orders: Vec<PlacedOrder> = server.get_json("/me/orders", &ann).await;
     assert_eq!(orders[0].status, RequestStatus::Done);
@@ -468,16 +460,16 @@ async fn fulfilling_with_the_command_turns_the_order_into_a_purchase() {
     let again = rapport_server(&db, &["orders", "fulfil", &receipt.reference]);
     assert!(!again.status.success());
     assert!(
-        text(&again).contains("fulfilled already"),
+        common::command_text(&again).contains("fulfilled already"),
         "{}",
-        text(&again)
+        common::command_text(&again)
     );
     let unknown = rapport_server(&db, &["orders", "fulfil", "R-00000000"]);
     assert!(!unknown.status.success());
     assert!(
-        text(&unknown).contains("no order R-00000000"),
+        common::command_text(&unknown).contains("no order R-00000000"),
         "{}",
-        text(&unknown)
+        common::command_text(&unknown)
     );
     let list = rapport_server(&db, &["orders", "list"]);
     assert!(

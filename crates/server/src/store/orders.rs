@@ -56,6 +56,23 @@ pub struct NewOrder {
     pub idempotency_key: Option<String>,
 }
 
+impl NewOrder {
+    /// The order as stored once received under `reference` at `at` (both engines).
+    #[must_use]
+    pub fn received(&self, reference: &str, at: i64) -> PlacedOrder {
+        PlacedOrder {
+            reference: reference.to_owned(),
+            name: self.request.name.clone(),
+            model: self.request.spec.model.clone(),
+            total_minor: self.quote.total_minor,
+            currency: self.quote.currency.clone(),
+            status: RequestStatus::Received,
+            received_at: at,
+            fulfilled_at: None,
+        }
+    }
+}
+
 /// An order the business has yet to fulfil, for `orders list`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OpenOrder {
@@ -249,16 +266,7 @@ pub fn place(
             break reference;
         }
     };
-    let placed = PlacedOrder {
-        reference: reference.clone(),
-        name: order.request.name.clone(),
-        model: order.request.spec.model.clone(),
-        total_minor: order.quote.total_minor,
-        currency: order.quote.currency.clone(),
-        status: RequestStatus::Received,
-        received_at: at,
-        fulfilled_at: None,
-    };
+    let placed = order.received(&reference, at);
     history::insert(
         &tx,
         customer,

@@ -566,3 +566,12 @@ impl SqlOn {
         }
     }
 }
+
+/// What a run of the server's binary printed, standard output then standard error.
+pub fn command_text(output: &std::process::Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}

@@ -103,16 +103,7 @@ pub async fn place(
             break reference;
         }
     };
-    let placed = PlacedOrder {
-        reference: reference.clone(),
-        name: order.request.name.clone(),
-        model: order.request.spec.model.clone(),
-        total_minor: order.quote.total_minor,
-        currency: order.quote.currency.clone(),
-        status: RequestStatus::Received,
-        received_at: at,
-        fulfilled_at: None,
-    };
+    let placed = order.received(&reference, at);
     super::history::insert_on(
         &tx,
         customer,
