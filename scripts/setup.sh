@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything building, running and testing Rapport needs, skipping what is already
 # there: the wasm target, Trunk, wasm-bindgen-cli (the version in Cargo.lock), wasm-split-cli
-# (route splitting, pinned), wasm-opt (npm's
+# (route splitting, pinned and patched), wasm-opt (npm's
 # binaryen; Debian's is too old), Debian's Chromium and chromedriver, brotli, PostgreSQL
 # (the backend's second engine, and Kinto's store; tests start throwaway clusters), wrk (load
 # figures), the npm packages of the end-to-end tests, and the stores the conformance command is
@@ -17,6 +17,9 @@ TRUNK_VERSION=0.21.14
 BINARYEN_VERSION=132.0.0
 # The wasm splitter cargo-leptos uses; split-wasm.sh cuts the portal into one module per route.
 WASM_SPLIT_VERSION=0.2.4
+# ...patched to group shared code into a few chunks; installed apart, under the patch's hash.
+WASM_SPLIT_PATCH="$RAPPORT_ROOT/tools/wasm-split/chunk-order.patch"
+WASM_SPLIT_DIR="$RAPPORT_TOOLS/wasm-split-$WASM_SPLIT_VERSION-$(sha256sum "$WASM_SPLIT_PATCH" | cut -c1-12)"
 WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$RAPPORT_ROOT/Cargo.lock")
 BINARYEN_DIR="$RAPPORT_TOOLS/binaryen-$BINARYEN_VERSION"
 # The stores of scripts/conformance.sh, pinned like the other tools.
@@ -26,7 +29,7 @@ JSON_SERVER_VERSION=0.17.4
 JSON_SERVER_AUTH_VERSION=2.1.0
 BACKENDS_VENV="$RAPPORT_TOOLS/backends-venv"
 BACKENDS_NPM="$RAPPORT_TOOLS/backends-npm"
-export PATH="$BINARYEN_DIR/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+export PATH="$WASM_SPLIT_DIR/bin:$BINARYEN_DIR/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
@@ -70,9 +73,21 @@ if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERS
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
 fi
 
-if ! cargo install --list | grep -qx "wasm_split_cli_support v$WASM_SPLIT_VERSION:"; then
-  say "installing wasm-split-cli $WASM_SPLIT_VERSION (about 4 minutes on 2 cores, once)"
-  cargo install --locked wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --features build-binary
+if [ ! -x "$WASM_SPLIT_DIR/bin/wasm-split-cli" ]; then
+  say "building wasm-split-cli $WASM_SPLIT_VERSION with tools/wasm-split/chunk-order.patch (about 3 minutes on 2 cores, once)"
+  src=$(mktemp -d)
+  # The crate's own source, from the Rust package registry, through a throwaway manifest.
+  mkdir -p "$src/fetch/src"
+  : >"$src/fetch/src/lib.rs"
+  printf '[package]\nname = "fetch"\nversion = "0.0.0"\nedition = "2021"\n[dependencies]\nwasm_split_cli_support = "=%s"\n' \
+    "$WASM_SPLIT_VERSION" >"$src/fetch/Cargo.toml"
+  cargo fetch --quiet --manifest-path "$src/fetch/Cargo.toml"
+  crate=$(ls "${CARGO_HOME:-$HOME/.cargo}"/registry/cache/*/"wasm_split_cli_support-$WASM_SPLIT_VERSION.crate" | head -1)
+  tar -xzf "$crate" -C "$src"
+  (cd "$src/wasm_split_cli_support-$WASM_SPLIT_VERSION" && git apply "$WASM_SPLIT_PATCH")
+  cargo install --quiet --locked --root "$WASM_SPLIT_DIR" --path "$src/wasm_split_cli_support-$WASM_SPLIT_VERSION" \
+    --features build-binary
+  rm -rf "$src"
 fi
 
 if ! "$BINARYEN_DIR/node_modules/.bin/wasm-opt" --version >/dev/null 2>&1; then

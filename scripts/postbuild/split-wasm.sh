@@ -24,7 +24,17 @@ stem=$(basename "${js_files[0]}" .js)
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-wasm-split-cli "$raw" "$work/split" --out-name "$stem"
+# Shared code is grouped by the first route in this order that needs it, one chunk per group
+# (tools/wasm-split/chunk-order.patch): the landing route loads one chunk, a later route at
+# most one per route ahead of it plus its own, instead of one per set of routes sharing code
+# (~60 requests for one route, six at a time over HTTP/1.1).
+chunk_order=welcome,profile,preferences,privacy,history,design,audit,mapped
+wasm-split-cli "$raw" "$work/split" --out-name "$stem" --chunk-order "$chunk_order"
+for module in "$work/split"/split_*.wasm; do
+  name=$(basename "$module" .wasm)
+  [[ ",$chunk_order," == *",${name#split_},"* ]] \
+    || { echo "split-wasm: add the new module ${name#split_} to chunk_order" >&2; exit 1; }
+done
 wasm-bindgen --target web --keep-lld-exports --no-demangle --no-typescript \
   --out-dir "$work/bound" --out-name "$stem" "$work/split/$stem.wasm"
 
