@@ -106,6 +106,24 @@ pub fn save_file(blob: &web_sys::Blob, name: &str) -> Result<(), wasm_bindgen::J
     Ok(())
 }
 
+/// Resolves once the browser has painted what is in the page now: a secondary part of a page
+/// (the facts under the profile form) waits for it, so the part the customer came for is on
+/// screen without waiting for the rest to be built.
+pub async fn after_next_paint() {
+    let painted = js_sys::Promise::new(&mut |resolve, _| {
+        // An animation frame runs just before the paint; a task queued from it runs after.
+        leptos::prelude::request_animation_frame(move || {
+            leptos::prelude::set_timeout(
+                move || {
+                    let _ = resolve.call0(&wasm_bindgen::JsValue::NULL);
+                },
+                std::time::Duration::ZERO,
+            );
+        });
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(painted).await;
+}
+
 /// Puts a `performance.mark` once what is on screen now has been painted, for the benchmark.
 pub fn mark_after_paint(name: &'static str) {
     leptos::prelude::request_animation_frame(move || {

@@ -24,5 +24,8 @@ pub mod session;
 /// Defines `<rapport-portal>`: each such element in the page, the standalone index.html's
 /// included, loads the configuration its `config` attribute names and mounts a portal.
 pub fn start() {
+    // The section being opened starts downloading now, beside the main module's own start
+    // and the configuration, rather than once an element has mounted.
+    routes::preload_landing(backend::http::stored_session_role());
     embed::define();
 }

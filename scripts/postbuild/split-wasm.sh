@@ -40,7 +40,8 @@ wasm-bindgen --target web --keep-lld-exports --no-demangle --no-typescript \
 
 optimise() { # in out
   if [ "${TRUNK_PROFILE:-debug}" = release ]; then
-    wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int "$1" -o "$2"
+    # RAPPORT_WASM_NAMES=1 keeps function names, for reading a CPU profile (diagnostics only).
+    wasm-opt -Oz ${RAPPORT_WASM_NAMES:+-g} --enable-bulk-memory --enable-nontrapping-float-to-int "$1" -o "$2"
   else
     cp "$1" "$2"
   fi

@@ -304,8 +304,6 @@ fn mount(host: web_sys::HtmlElement, root: web_sys::ShadowRoot) -> Mounted {
 
     // Milestones of the first screen for the benchmark's waterfall (tests/e2e/waterfall.mjs).
     crate::dom::mark("rapport:mount");
-    // The landing section's module loads beside the configuration, not after it.
-    crate::routes::preload_landing(crate::backend::http::stored_session_role());
     wasm_bindgen_futures::spawn_local(async move {
         let loaded = match crate::config::load(&config_url).await {
             Ok(config) => {

@@ -20,7 +20,14 @@ pub fn HistoryFacts(#[prop(optional)] charts: bool) -> impl IntoView {
     let session = expect_context::<Session>();
     let facts = LocalResource::new(move || {
         let backend = backend.clone();
-        async move { ops::load_facts(&backend).await }
+        async move {
+            let facts = ops::load_facts(&backend).await;
+            if !charts {
+                // Beside the profile form they are secondary: the form paints first.
+                crate::dom::after_next_paint().await;
+            }
+            facts
+        }
     });
     view! {
         <Suspense fallback=move || view! { <p role="status">{t!(i18n, app.loading)}</p> }>

@@ -6,20 +6,22 @@
 //! the page's lifetime (the browser is single-threaded: a thread-local is the whole cache).
 
 use js_sys::{Array, Date, Intl, Object, Reflect};
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
 use wasm_bindgen::JsValue;
 
 struct Formats {
     locale: String,
-    day: Intl::DateTimeFormat,
-    date: Intl::DateTimeFormat,
-    time: Intl::DateTimeFormat,
+    /// The tags handed to every formatter (see [`locales`]).
+    locales: Array,
+    day: OnceCell<Intl::DateTimeFormat>,
+    date: OnceCell<Intl::DateTimeFormat>,
+    time: OnceCell<Intl::DateTimeFormat>,
     /// Months as charts label them ("Mar 26"), and in full ("March 2026"); in UTC, since
     /// monthly figures are counted per UTC month.
-    month_short: Intl::DateTimeFormat,
-    month_long: Intl::DateTimeFormat,
-    number: Intl::NumberFormat,
+    month_short: OnceCell<Intl::DateTimeFormat>,
+    month_long: OnceCell<Intl::DateTimeFormat>,
+    number: OnceCell<Intl::NumberFormat>,
     /// Per currency: the formatter and its number of minor-unit digits (2 for SEK, 0 for JPY).
     money: HashMap<String, (Intl::NumberFormat, i32)>,
     /// Per currency: short amounts for a chart's axis ("SEK 1.5K", "1,5 tn kr").
@@ -56,25 +58,30 @@ fn locales(locale: &str) -> Array {
 
 impl Formats {
     fn new(locale: &str) -> Self {
-        let locales = locales(locale);
-        // No timeZone option: the browser's own zone is the reader's.
         Self {
             locale: locale.to_owned(),
-            day: Intl::DateTimeFormat::new(&locales, &options(&[("dateStyle", "full")])),
-            date: Intl::DateTimeFormat::new(&locales, &options(&[("dateStyle", "long")])),
-            time: Intl::DateTimeFormat::new(&locales, &options(&[("timeStyle", "short")])),
-            month_short: Intl::DateTimeFormat::new(
-                &locales,
-                &options(&[("month", "short"), ("year", "2-digit"), ("timeZone", "UTC")]),
-            ),
-            month_long: Intl::DateTimeFormat::new(
-                &locales,
-                &options(&[("month", "long"), ("year", "numeric"), ("timeZone", "UTC")]),
-            ),
-            number: Intl::NumberFormat::new(&locales, &Object::new()),
+            locales: locales(locale),
+            day: OnceCell::new(),
+            date: OnceCell::new(),
+            time: OnceCell::new(),
+            month_short: OnceCell::new(),
+            month_long: OnceCell::new(),
+            number: OnceCell::new(),
             money: HashMap::new(),
             money_compact: HashMap::new(),
         }
+    }
+
+    /// The format function of `cell`'s formatter, made on first use: making one costs the
+    /// browser milliseconds (a page that shows no time of day never makes that one).
+    /// No timeZone option unless asked: the browser's own zone is the reader's.
+    fn date_time(
+        locales: &Array,
+        cell: &OnceCell<Intl::DateTimeFormat>,
+        pairs: &[(&str, &str)],
+    ) -> js_sys::Function {
+        cell.get_or_init(|| Intl::DateTimeFormat::new(locales, &options(pairs)))
+            .format()
     }
 }
 
@@ -105,19 +112,28 @@ fn call(format: &js_sys::Function, value: &JsValue) -> String {
 /// A day heading: "Wednesday 25 November 2026", "onsdag 25 november 2026".
 #[must_use]
 pub fn day(locale: &str, secs: i64) -> String {
-    with(locale, |f| call(&f.day.format(), &date_of(secs)))
+    with(locale, |f| {
+        let format = Formats::date_time(&f.locales, &f.day, &[("dateStyle", "full")]);
+        call(&format, &date_of(secs))
+    })
 }
 
 /// A date: "25 November 2026", "25 november 2026".
 #[must_use]
 pub fn date(locale: &str, secs: i64) -> String {
-    with(locale, |f| call(&f.date.format(), &date_of(secs)))
+    with(locale, |f| {
+        let format = Formats::date_time(&f.locales, &f.date, &[("dateStyle", "long")]);
+        call(&format, &date_of(secs))
+    })
 }
 
 /// A time of day: "14:05", "2:05 PM" where the language writes it so.
 #[must_use]
 pub fn time(locale: &str, secs: i64) -> String {
-    with(locale, |f| call(&f.time.format(), &date_of(secs)))
+    with(locale, |f| {
+        let format = Formats::date_time(&f.locales, &f.time, &[("timeStyle", "short")]);
+        call(&format, &date_of(secs))
+    })
 }
 
 /// A count: "1,234", "1 234".
@@ -125,15 +141,19 @@ pub fn time(locale: &str, secs: i64) -> String {
 pub fn number(locale: &str, n: u64) -> String {
     #[allow(clippy::cast_precision_loss)] // counts of events are far below 2^53
     let value = JsValue::from_f64(n as f64);
-    with(locale, |f| call(&f.number.format(), &value))
+    with(locale, |f| {
+        let format = f
+            .number
+            .get_or_init(|| Intl::NumberFormat::new(&f.locales, &Object::new()));
+        call(&format.format(), &value)
+    })
 }
 
 /// An amount of money given in minor units: "SEK 59.90", "59,90 kr".
 #[must_use]
 pub fn money(locale: &str, minor: i64, currency: &str) -> String {
     with(locale, |f| {
-        let locale = f.locale.clone();
-        money_in(&mut f.money, &locale, minor, currency, &[])
+        money_in(&mut f.money, &f.locales, minor, currency, &[])
     })
 }
 
@@ -141,10 +161,9 @@ pub fn money(locale: &str, minor: i64, currency: &str) -> String {
 #[must_use]
 pub fn money_compact(locale: &str, minor: i64, currency: &str) -> String {
     with(locale, |f| {
-        let locale = f.locale.clone();
         money_in(
             &mut f.money_compact,
-            &locale,
+            &f.locales,
             minor,
             currency,
             &[("notation", "compact")],
@@ -155,7 +174,7 @@ pub fn money_compact(locale: &str, minor: i64, currency: &str) -> String {
 /// Formats with the cached formatter for `currency` in `cache`, made with `extra` options.
 fn money_in(
     cache: &mut HashMap<String, (Intl::NumberFormat, i32)>,
-    locale: &str,
+    locales: &Array,
     minor: i64,
     currency: &str,
     extra: &[(&str, &str)],
@@ -163,11 +182,11 @@ fn money_in(
     let (format, digits) = cache.entry(currency.to_owned()).or_insert_with(|| {
         let mut pairs = vec![("style", "currency"), ("currency", currency)];
         pairs.extend_from_slice(extra);
-        let format = Intl::NumberFormat::new(&locales(locale), &options(&pairs));
+        let format = Intl::NumberFormat::new(locales, &options(&pairs));
         // The currency's own minor digits, from a plain formatter: compact notation reports
         // fewer, but the amounts are still in the currency's minor units.
         let plain = Intl::NumberFormat::new(
-            &locales(locale),
+            locales,
             &options(&[("style", "currency"), ("currency", currency)]),
         );
         let digits = Reflect::get(&plain.resolved_options(), &"maximumFractionDigits".into())
@@ -185,14 +204,26 @@ fn money_in(
 #[must_use]
 pub fn month_short(locale: &str, month: &str) -> String {
     let at = month_middle(month);
-    with(locale, |f| call(&f.month_short.format(), &date_of(at)))
+    with(locale, |f| {
+        let short = [("month", "short"), ("year", "2-digit"), ("timeZone", "UTC")];
+        call(
+            &Formats::date_time(&f.locales, &f.month_short, &short),
+            &date_of(at),
+        )
+    })
 }
 
 /// A month key (`2026-03`, UTC) in full: "March 2026", "mars 2026".
 #[must_use]
 pub fn month_long(locale: &str, month: &str) -> String {
     let at = month_middle(month);
-    with(locale, |f| call(&f.month_long.format(), &date_of(at)))
+    with(locale, |f| {
+        let long = [("month", "long"), ("year", "numeric"), ("timeZone", "UTC")];
+        call(
+            &Formats::date_time(&f.locales, &f.month_long, &long),
+            &date_of(at),
+        )
+    })
 }
 
 /// The middle of a month, well away from either end whatever the zone.
