@@ -24,12 +24,13 @@ stem=$(basename "${js_files[0]}" .js)
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-# Shared code is grouped by the first route in this order that needs it, one chunk per group
-# (tools/wasm-split/chunk-order.patch): the landing route loads one chunk, a later route at
-# most one per route ahead of it plus its own, instead of one per set of routes sharing code
-# (~60 requests for one route, six at a time over HTTP/1.1).
+# Shared code in chunks of under 4 KB (pre-optimisation) joins the group of the first route in
+# this order that needs it, one chunk per group, and all the landing route shares is one chunk
+# (tools/wasm-split/chunk-order.patch): the landing loads one chunk and a later route a few,
+# instead of one per set of routes sharing code (~60 requests for one route, six at a time
+# over HTTP/1.1), and a route loads little code it does not need.
 chunk_order=welcome,profile,preferences,privacy,history,design,audit,mapped
-wasm-split-cli "$raw" "$work/split" --out-name "$stem" --chunk-order "$chunk_order"
+wasm-split-cli "$raw" "$work/split" --out-name "$stem" --chunk-order "$chunk_order" --chunk-min-bytes 4096
 for module in "$work/split"/split_*.wasm; do
   name=$(basename "$module" .wasm)
   [[ ",$chunk_order," == *",${name#split_},"* ]] \
