@@ -24,16 +24,22 @@ pub fn SinceLastVisit() -> impl IntoView {
     let summary = LocalResource::new(move || {
         let (backend, config) = (backend.clone(), config.clone());
         async move {
-            let Some(previous) = ops::record_visit(&backend).await? else {
+            // The consents do not depend on the visit: both are asked for at once.
+            let (previous, consents) = futures_util::future::join(
+                ops::record_visit(&backend),
+                ops::load_consents(&backend),
+            )
+            .await;
+            let Some(previous) = previous? else {
                 return Ok(None);
             };
+            let consents = consents?;
             let query = HistoryQuery {
                 since: Some(previous),
                 limit: NEW_EVENTS_READ,
                 ..HistoryQuery::default()
             };
             let page = ops::load_history(&backend, query).await?;
-            let consents = ops::load_consents(&backend).await?;
             let states = consent_states(&config, &consents.receipts);
             let since =
                 welcome::since_last_visit(&page.events, page.next_cursor.is_some(), &states);

@@ -30,16 +30,23 @@ struct Grounds {
 
 fn load_grounds(backend: &Backend) -> BackendFuture<'_, Grounds> {
     Box::pin(async move {
-        let consents = ops::load_consents(backend).await?;
-        let preferences = ops::load_preferences(backend).await?.data;
-        let bought = if offers(Feature::Facts) {
-            ops::load_facts(backend).await?.top_products
-        } else {
-            Vec::new()
+        // Three independent answers, asked for at once.
+        let bought = async {
+            if offers(Feature::Facts) {
+                Ok(ops::load_facts(backend).await?.top_products)
+            } else {
+                Ok(Vec::new())
+            }
         };
+        let (consents, preferences, bought) = futures_util::future::try_join3(
+            ops::load_consents(backend),
+            ops::load_preferences(backend),
+            bought,
+        )
+        .await?;
         Ok(Grounds {
             consents,
-            preferences,
+            preferences: preferences.data,
             bought,
         })
     })
