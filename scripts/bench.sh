@@ -36,7 +36,8 @@ for _ in $(seq 50); do curl -fsS "http://127.0.0.1:$port/config.json" >/dev/null
 out=$(node tests/e2e/bench-size.mjs "http://127.0.0.1:$port" dist)
 echo "$out"
 grep -q OVER <<<"$out" && over=1
-out=$(node tests/e2e/bench.mjs "http://127.0.0.1:$port" "${RAPPORT_BENCH_RUNS:-7}")
+# 15 runs: the profile figure moves by ±30 ms from run to run on two shared cores.
+out=$(node tests/e2e/bench.mjs "http://127.0.0.1:$port" "${RAPPORT_BENCH_RUNS:-15}")
 echo "$out"
 grep -q OVER <<<"$out" && over=1
 out=$(node tests/e2e/bench-design.mjs "http://127.0.0.1:$port" "${RAPPORT_BENCH_RUNS:-7}")
