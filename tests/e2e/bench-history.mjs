@@ -57,7 +57,8 @@ for (let i = 0; i < changes.length * Math.max(2, Math.ceil(runs / 2)); i++) {
   const [selector, value] = changes[i % changes.length];
   const took = await page.evaluate(([selector, value]) => new Promise((resolve) => {
     const before = performance.getEntriesByName('rapport:history-filtered').length;
-    const select = document.querySelector(selector);
+    // The portal renders inside <rapport-portal>'s shadow root.
+    const select = document.querySelector('rapport-portal').shadowRoot.querySelector(selector);
     select.value = value;
     const started = performance.now();
     select.dispatchEvent(new Event('change', { bubbles: true }));
@@ -79,10 +80,13 @@ const scrollStarted = Date.now();
 while (loaded < TARGET && Date.now() - scrollStarted < 120_000) {
   await page.mouse.wheel(0, 3000);
   await page.waitForTimeout(30);
-  [loaded, most] = await page.evaluate((most) => [
-    Number(document.querySelector('.timeline').dataset.loaded),
-    Math.max(most, document.querySelectorAll('.timeline li.event').length),
-  ], most);
+  [loaded, most] = await page.evaluate((most) => {
+    const root = document.querySelector('rapport-portal').shadowRoot;
+    return [
+      Number(root.querySelector('.timeline').dataset.loaded),
+      Math.max(most, root.querySelectorAll('.timeline li.event').length),
+    ];
+  }, most);
 }
 const scrollSeconds = (Date.now() - scrollStarted) / 1000;
 const cdp = await context.newCDPSession(page);
