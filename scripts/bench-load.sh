@@ -61,7 +61,8 @@ run_engine() {
     --ledger-key "$dir/ledger.key" --writes-per-customer 100000 --db-readers "${RAPPORT_LOAD_DB_READERS:-8}" \
     >"$dir/server.log" 2>&1 &
   server=$!
-  trap 'kill $server 2>/dev/null' EXIT
+  # `server` is local to this function: at the script's exit it may be gone.
+  trap 'kill "${server:-}" 2>/dev/null || true' EXIT
   for _ in $(seq 100); do
     if curl -s -o /dev/null "$base/api/me/profile"; then break; fi
     sleep 0.1
@@ -82,6 +83,10 @@ run_engine() {
   wait $history
   bench "load-mixed-$engine" "$(rate "$dir/mixed.txt")" req/s 1500 floor
   bench "load-mixed-errors-$engine" "$(errors "$dir/mixed.txt")" errors 0
+  if [ "$(errors "$dir/mixed.txt")" != 0 ]; then
+    # What the server said about the failed answers (it logs every 4xx/5xx it sends).
+    grep -E 'WARN|ERROR' "$dir/server.log" | tail -n 20 | sed 's/^/info: server: /' >&2 || true
+  fi
   bench "load-history-page-p99-$engine" "$(p99_ms "$dir/history.txt")" ms 50
   bench "load-history-page-errors-$engine" "$(errors "$dir/history.txt")" errors 0
   echo "info: $engine mixed p99 $(p99_ms "$dir/mixed.txt") ms; history pages $(rate "$dir/history.txt") req/s" >&2
