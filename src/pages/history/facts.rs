@@ -22,10 +22,9 @@ pub fn HistoryFacts(#[prop(optional)] charts: bool) -> impl IntoView {
         let backend = backend.clone();
         async move {
             let facts = ops::load_facts(&backend).await;
-            if !charts {
-                // Beside the profile form they are secondary: the form paints first.
-                crate::dom::after_next_paint().await;
-            }
+            // Secondary to what the page is for (the profile form, the timeline): that
+            // paints first, and the facts (and their charts) follow a frame later.
+            crate::dom::after_next_paint().await;
             facts
         }
     });
