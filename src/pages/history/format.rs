@@ -71,18 +71,6 @@ impl Formats {
             money_compact: HashMap::new(),
         }
     }
-
-    /// The format function of `cell`'s formatter, made on first use: making one costs the
-    /// browser milliseconds (a page that shows no time of day never makes that one).
-    /// No timeZone option unless asked: the browser's own zone is the reader's.
-    fn date_time(
-        locales: &Array,
-        cell: &OnceCell<Intl::DateTimeFormat>,
-        pairs: &[(&str, &str)],
-    ) -> js_sys::Function {
-        cell.get_or_init(|| Intl::DateTimeFormat::new(locales, &options(pairs)))
-            .format()
-    }
 }
 
 /// Runs `f` with the formatters of `locale`, making them on first use or a language change.
@@ -109,31 +97,38 @@ fn call(format: &js_sys::Function, value: &JsValue) -> String {
         .unwrap_or_default()
 }
 
+/// `secs` through the date-time formatter `pick` names, made with `pairs` on first use:
+/// making one costs the browser milliseconds (the first ~20 ms), so a page that shows no
+/// time of day never makes that one. No timeZone option unless given: the browser's own
+/// zone is the reader's.
+fn date_time(
+    locale: &str,
+    pick: fn(&Formats) -> &OnceCell<Intl::DateTimeFormat>,
+    pairs: &[(&str, &str)],
+    secs: i64,
+) -> String {
+    with(locale, |f| {
+        let format = pick(f).get_or_init(|| Intl::DateTimeFormat::new(&f.locales, &options(pairs)));
+        call(&format.format(), &date_of(secs))
+    })
+}
+
 /// A day heading: "Wednesday 25 November 2026", "onsdag 25 november 2026".
 #[must_use]
 pub fn day(locale: &str, secs: i64) -> String {
-    with(locale, |f| {
-        let format = Formats::date_time(&f.locales, &f.day, &[("dateStyle", "full")]);
-        call(&format, &date_of(secs))
-    })
+    date_time(locale, |f| &f.day, &[("dateStyle", "full")], secs)
 }
 
 /// A date: "25 November 2026", "25 november 2026".
 #[must_use]
 pub fn date(locale: &str, secs: i64) -> String {
-    with(locale, |f| {
-        let format = Formats::date_time(&f.locales, &f.date, &[("dateStyle", "long")]);
-        call(&format, &date_of(secs))
-    })
+    date_time(locale, |f| &f.date, &[("dateStyle", "long")], secs)
 }
 
 /// A time of day: "14:05", "2:05 PM" where the language writes it so.
 #[must_use]
 pub fn time(locale: &str, secs: i64) -> String {
-    with(locale, |f| {
-        let format = Formats::date_time(&f.locales, &f.time, &[("timeStyle", "short")]);
-        call(&format, &date_of(secs))
-    })
+    date_time(locale, |f| &f.time, &[("timeStyle", "short")], secs)
 }
 
 /// A count: "1,234", "1 234".
@@ -204,26 +199,16 @@ fn money_in(
 #[must_use]
 pub fn month_short(locale: &str, month: &str) -> String {
     let at = month_middle(month);
-    with(locale, |f| {
-        let short = [("month", "short"), ("year", "2-digit"), ("timeZone", "UTC")];
-        call(
-            &Formats::date_time(&f.locales, &f.month_short, &short),
-            &date_of(at),
-        )
-    })
+    let short = [("month", "short"), ("year", "2-digit"), ("timeZone", "UTC")];
+    date_time(locale, |f| &f.month_short, &short, at)
 }
 
 /// A month key (`2026-03`, UTC) in full: "March 2026", "mars 2026".
 #[must_use]
 pub fn month_long(locale: &str, month: &str) -> String {
     let at = month_middle(month);
-    with(locale, |f| {
-        let long = [("month", "long"), ("year", "numeric"), ("timeZone", "UTC")];
-        call(
-            &Formats::date_time(&f.locales, &f.month_long, &long),
-            &date_of(at),
-        )
-    })
+    let long = [("month", "long"), ("year", "numeric"), ("timeZone", "UTC")];
+    date_time(locale, |f| &f.month_long, &long, at)
 }
 
 /// The middle of a month, well away from either end whatever the zone.
