@@ -82,8 +82,10 @@ run_engine() {
     -s scripts/load/mixed.lua "$base" >"$dir/mixed.txt"
   wait $history
   bench "load-mixed-$engine" "$(rate "$dir/mixed.txt")" req/s 1500 floor
-  bench "load-mixed-errors-$engine" "$(errors "$dir/mixed.txt")" errors 0
-  if [ "$(errors "$dir/mixed.txt")" != 0 ]; then
+  local mixed_errors
+  mixed_errors=$(errors "$dir/mixed.txt")
+  bench "load-mixed-errors-$engine" "$mixed_errors" errors 0
+  if [ "$mixed_errors" != 0 ]; then
     # What the server said about the failed answers (it logs every 4xx/5xx it sends).
     grep -E 'WARN|ERROR' "$dir/server.log" | tail -n 20 | sed 's/^/info: server: /' >&2 || true
   fi
