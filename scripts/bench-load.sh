@@ -86,7 +86,7 @@ run_engine() {
   mixed_errors=$(errors "$dir/mixed.txt")
   bench "load-mixed-errors-$engine" "$mixed_errors" errors 0
   if [ "$mixed_errors" != 0 ]; then
-    # What the server said about the failed answers (it logs every 4xx/5xx it sends).
+    # What the server warned about meanwhile (it logs failures, not each 4xx it answers).
     grep -E 'WARN|ERROR' "$dir/server.log" | tail -n 20 | sed 's/^/info: server: /' >&2 || true
   fi
   bench "load-history-page-p99-$engine" "$(p99_ms "$dir/history.txt")" ms 50
