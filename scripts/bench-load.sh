@@ -86,7 +86,8 @@ run_engine() {
   mixed_errors=$(errors "$dir/mixed.txt")
   bench "load-mixed-errors-$engine" "$mixed_errors" errors 0
   if [ "$mixed_errors" != 0 ]; then
-    # What the server warned about meanwhile (it logs failures, not each 4xx it answers).
+    # Which answers they were (tallied by mixed.lua), and what the server warned about.
+    grep '^statuses:' "$dir/mixed.txt" | sed 's/^/info: mixed non-2xx /' >&2 || true
     grep -E 'WARN|ERROR' "$dir/server.log" | tail -n 20 | sed 's/^/info: server: /' >&2 || true
   fi
   bench "load-history-page-p99-$engine" "$(p99_ms "$dir/history.txt")" ms 50

@@ -45,3 +45,36 @@ function request()
   return wrk.format("GET", reads[math.random(#reads)],
     { ["Authorization"] = "Bearer " .. random_token() })
 end
+
+-- What the non-2xx answers were (wrk only counts them): each thread tallies statuses, and
+-- done() prints one line, `statuses: 409=2 503=1`, which bench-load.sh shows beside the
+-- error figure.
+refused = {} -- a global: done() reads each thread's through thread:get
+local threads_seen = {}
+
+function response(status, headers, body)
+  if status < 200 or status > 299 then
+    refused[status] = (refused[status] or 0) + 1
+  end
+end
+
+local original_setup = setup
+function setup(thread)
+  original_setup(thread)
+  threads_seen[#threads_seen + 1] = thread
+end
+
+function done(summary, latency, requests)
+  local total = {}
+  for _, thread in ipairs(threads_seen) do
+    for status, n in pairs(thread:get("refused") or {}) do
+      total[status] = (total[status] or 0) + n
+    end
+  end
+  local parts = {}
+  for status, n in pairs(total) do
+    parts[#parts + 1] = string.format("%d=%d", status, n)
+  end
+  table.sort(parts)
+  io.write("statuses: " .. (#parts > 0 and table.concat(parts, " ") or "all 2xx") .. "\n")
+end
