@@ -234,13 +234,36 @@ pub async fn connect(config: &BackendConfig) -> Result<Backend, ConfigFailure> {
 #[derive(Clone)]
 pub struct Backend {
     inner: Arc<dyn CustomerBackend + Send + Sync>,
-    prefetched: Arc<Mutex<Option<Prefetch>>>,
+    flights: Arc<Mutex<Vec<Flight>>>,
 }
 
-/// A call started before the page that needs it had loaded, and its answer to come.
-struct Prefetch {
+type SharedReply = Shared<LocalBoxFuture<'static, Result<Reply, BackendError>>>;
+
+/// A read on its way: a page asking for the same document meanwhile waits for this answer
+/// instead of sending the request again (the welcome page's parts both read the consents).
+struct Flight {
     call: Call,
-    answer: SendWrapper<Shared<LocalBoxFuture<'static, Result<Reply, BackendError>>>>,
+    answer: SendWrapper<SharedReply>,
+    /// Started before the page that needs it had loaded (see [`Backend::prefetch`]): kept,
+    /// answered or not, until that page takes it.
+    prefetched: bool,
+}
+
+impl Call {
+    /// Whether the call only reads, so that two of them at once may share one answer.
+    fn reads(&self) -> bool {
+        matches!(
+            self,
+            Self::LoadProfile
+                | Self::LoadPreferences
+                | Self::LoadConsents
+                | Self::ExportData
+                | Self::LoadErasureRequests
+                | Self::LoadHistory(_)
+                | Self::LoadFacts
+                | Self::LoadDesigns
+        )
+    }
 }
 
 impl Backend {
@@ -248,47 +271,60 @@ impl Backend {
     pub fn new(backend: impl CustomerBackend + Send + Sync + 'static) -> Self {
         Self {
             inner: Arc::new(backend),
-            prefetched: Arc::default(),
+            flights: Arc::default(),
         }
     }
 
     /// Starts `call` now, for the page about to ask for it (while its module is still
     /// loading); the page's own call then takes this answer, once.
     pub fn prefetch(&self, call: Call) {
-        if !self.inner.is_signed_in() {
+        if !self.inner.is_signed_in() || !call.reads() {
             return;
         }
-        let inner = self.inner.clone();
-        let started = call.clone();
-        let answer = async move { inner.call(started).await }
-            .boxed_local()
-            .shared();
-        wasm_bindgen_futures::spawn_local(answer.clone().map(|_| ()));
-        if let Ok(mut slot) = self.prefetched.lock() {
-            *slot = Some(Prefetch {
-                call,
-                answer: SendWrapper::new(answer),
-            });
-        }
+        let answer = self.start(call, true);
+        wasm_bindgen_futures::spawn_local(answer.map(|_| ()));
     }
 
-    /// One call as the signed-in customer (the prefetched answer when there is one for it).
+    /// One call as the signed-in customer; a read already on its way is not sent again.
     pub fn call(&self, call: Call) -> BackendFuture<'_, Reply> {
-        let prefetched = self
-            .prefetched
-            .lock()
-            .ok()
-            .and_then(|mut slot| match slot.take() {
-                Some(prefetch) if prefetch.call == call => Some(prefetch.answer.take()),
-                other => {
-                    *slot = other;
-                    None
-                }
-            });
-        match prefetched {
-            Some(answer) => Box::pin(answer),
-            None => self.inner.call(call),
+        if !call.reads() {
+            return self.inner.call(call);
         }
+        let joined = self.flights.lock().ok().and_then(|mut flights| {
+            let at = flights.iter().position(|f| f.call == call)?;
+            // A prefetched answer serves its page once; a later read asks afresh.
+            let answer = if flights[at].prefetched {
+                flights.swap_remove(at).answer.take()
+            } else {
+                (*flights[at].answer).clone()
+            };
+            Some(answer)
+        });
+        Box::pin(joined.unwrap_or_else(|| self.start(call, false)))
+    }
+
+    /// Sends `call`, listed as on its way until answered (or, when prefetched, until taken).
+    fn start(&self, call: Call, prefetched: bool) -> SharedReply {
+        let (inner, flights, sent) = (self.inner.clone(), self.flights.clone(), call.clone());
+        let answer: SharedReply = async move {
+            let reply = inner.call(sent.clone()).await;
+            if !prefetched && let Ok(mut flights) = flights.lock() {
+                flights.retain(|f| f.prefetched || f.call != sent);
+            }
+            reply
+        }
+        .boxed_local()
+        .shared();
+        if let Ok(mut flights) = self.flights.lock() {
+            // A new prefetch replaces an old one no page took.
+            flights.retain(|f| !(prefetched && f.prefetched));
+            flights.push(Flight {
+                call,
+                answer: SendWrapper::new(answer.clone()),
+                prefetched,
+            });
+        }
+        answer
     }
 }
 

@@ -92,6 +92,21 @@ test('suggestions show only with consent to personalisation, say why, and go at 
   expect(receipts.map((r: { decision: string }) => r.decision)).toEqual(['given', 'withdrawn']);
 });
 
+test('the welcome page asks the backend for each document once, its parts sharing the consents', async ({ page, customer }) => {
+  await signIn(page, customer, '/');
+  const reads: string[] = [];
+  page.on('request', (r) => {
+    const url = new URL(r.url());
+    if (r.method() === 'GET' && url.pathname.startsWith('/api/me/')) reads.push(url.pathname);
+  });
+  await page.reload();
+  await expect(page.getByRole('region', { name: 'Suggestions for you' }).getByRole('switch', { name: 'I agree' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: /^(Your first visit|Since your last visit)/ })).toBeVisible();
+  await page.waitForLoadState('networkidle');
+  expect(reads.filter((p) => p === '/api/me/consents')).toHaveLength(1);
+  expect(reads.length).toBe(new Set(reads).size);
+});
+
 test('suggestions drawn from purchases name what was bought', async ({ page, request, customer }) => {
   const reference = await orderFikaBox(request, customer);
   fulfil(reference);
