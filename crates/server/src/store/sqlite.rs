@@ -206,3 +206,100 @@ fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::history::MONTH_MIGRATION;
+    use rusqlite::params;
+
+    fn month_tallies(conn: &Connection) -> Vec<(String, String, i64, i64)> {
+        let mut query = conn
+            .prepare(
+                "SELECT month, currency, total_minor, purchases FROM history_month_tallies \
+                 ORDER BY month, currency",
+            )
+            .unwrap();
+        query
+            .query_map([], |row| {
+                Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+            })
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    }
+
+    /// A database made before spending was tallied per month has its purchases counted in
+    /// when this build opens it, in the months `month_of` names; later ones follow.
+    #[test]
+    fn month_tallies_count_in_the_purchases_made_before_them() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        let before = MIGRATIONS
+            .iter()
+            .position(|sql| *sql == MONTH_MIGRATION)
+            .unwrap();
+        for sql in &MIGRATIONS[..before] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", before as i64)
+            .unwrap();
+        conn.execute(
+            "INSERT INTO customers (id, email, password_hash, created_at) VALUES (1, 'a@b.se', 'x', 0)",
+            [],
+        )
+        .unwrap();
+        let purchase = |conn: &Connection, at: i64, total: i64, currency: &str| {
+            conn.execute(
+                "INSERT INTO history_events \
+                 (customer_id, kind, channel, occurred_at, details, total_minor, currency, units) \
+                 VALUES (1, 'purchase', 'web', ?1, '{}', ?2, ?3, 1)",
+                params![at, total, currency],
+            )
+            .unwrap();
+        };
+        // 15 January, the last second of January, 1 and 20 February 2026 (UTC).
+        let (jan, jan_end, feb, feb_later) =
+            (1_768_435_200, 1_769_903_999, 1_769_904_000, 1_771_545_600);
+        purchase(&conn, jan, 10_000, "SEK");
+        purchase(&conn, jan_end, 25_000, "SEK");
+        purchase(&conn, feb, 30_000, "SEK");
+        purchase(&conn, feb_later, 5_000, "EUR");
+        conn.execute(
+            "INSERT INTO history_events (customer_id, kind, channel, occurred_at, details) \
+             VALUES (1, 'interaction', 'email', ?1, '{}')",
+            params![feb],
+        )
+        .unwrap();
+        assert_eq!(rapport_domain::time::month_of(jan_end), "2026-01");
+        assert_eq!(rapport_domain::time::month_of(feb), "2026-02");
+
+        migrate(&mut conn).unwrap();
+        let row = |month: &str, currency: &str, total, purchases| {
+            (month.to_owned(), currency.to_owned(), total, purchases)
+        };
+        assert_eq!(
+            month_tallies(&conn),
+            [
+                row("2026-01", "SEK", 35_000, 2),
+                row("2026-02", "EUR", 5_000, 1),
+                row("2026-02", "SEK", 30_000, 1),
+            ]
+        );
+
+        // From then on the triggers keep them: a purchase added, one removed.
+        purchase(&conn, feb_later, 1_000, "SEK");
+        conn.execute(
+            "DELETE FROM history_events WHERE occurred_at = ?1",
+            params![jan],
+        )
+        .unwrap();
+        assert_eq!(
+            month_tallies(&conn),
+            [
+                row("2026-01", "SEK", 25_000, 1),
+                row("2026-02", "EUR", 5_000, 1),
+                row("2026-02", "SEK", 31_000, 2),
+            ]
+        );
+    }
+}
