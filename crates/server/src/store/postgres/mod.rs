@@ -218,3 +218,111 @@ pub async fn my_data(pg: &Postgres, customer: i64, chunk: usize) -> Result<MyDat
 
 /// Seconds since the Unix epoch, as the store keeps times.
 pub(crate) use super::now;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// As on SQLite (`sqlite::tests`): a database made before spending was tallied per month
+    /// has its purchases counted in when this build opens it, and later ones follow. Runs
+    /// where the tests have a cluster (`RAPPORT_TEST_POSTGRES_URL`, scripts/with-postgres.sh).
+    #[tokio::test]
+    async fn month_tallies_count_in_the_purchases_made_before_them() {
+        let Ok(admin) = std::env::var("RAPPORT_TEST_POSTGRES_URL") else {
+            return;
+        };
+        let (client, connection) = tokio_postgres::connect(&admin, NoTls).await.unwrap();
+        tokio::spawn(connection);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .subsec_nanos();
+        let name = format!("rapport_month_{}_{nanos}", std::process::id());
+        client
+            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .await
+            .unwrap();
+        let url = format!("{}/{name}", admin.rsplit_once('/').unwrap().0);
+        let (db, connection) = tokio_postgres::connect(&url, NoTls).await.unwrap();
+        tokio::spawn(connection);
+
+        let before = schema::MIGRATIONS
+            .iter()
+            .position(|sql| sql.contains("CREATE TABLE history_month_tallies"))
+            .unwrap();
+        for sql in &schema::MIGRATIONS[..before] {
+            db.batch_execute(sql).await.unwrap();
+        }
+        db.batch_execute(&format!(
+            "CREATE TABLE rapport_schema (version BIGINT NOT NULL);
+             INSERT INTO rapport_schema VALUES ({before});
+             INSERT INTO customers (id, email, password_hash, created_at) VALUES (1, 'a@b.se', 'x', 0);"
+        ))
+        .await
+        .unwrap();
+        let purchase = |at: i64, total: i64, currency: &'static str| {
+            let db = &db;
+            async move {
+                db.execute(
+                    "INSERT INTO history_events (customer_id, kind, channel, occurred_at, details, \
+                     total_minor, currency, units, search) \
+                     VALUES (1, 'purchase', 'web', $1, '{}', $2, $3, 1, to_tsvector('simple', ''))",
+                    &[&at, &total, &currency],
+                )
+                .await
+                .unwrap();
+            }
+        };
+        // 15 January, the last second of January, 1 and 20 February 2026 (UTC).
+        let (jan, jan_end, feb, feb_later) = (
+            1_768_435_200_i64,
+            1_769_903_999,
+            1_769_904_000,
+            1_771_545_600,
+        );
+        purchase(jan, 10_000, "SEK").await;
+        purchase(jan_end, 25_000, "SEK").await;
+        purchase(feb, 30_000, "SEK").await;
+        purchase(feb_later, 5_000, "EUR").await;
+
+        let engine = Postgres::connect(&url, 2).await.unwrap();
+        let tallies = || async {
+            let client = engine.client().await.unwrap();
+            client
+                .query(
+                    "SELECT month, currency, total_minor, purchases FROM history_month_tallies \
+                     ORDER BY month, currency",
+                    &[],
+                )
+                .await
+                .unwrap()
+                .iter()
+                .map(|row| (row.get(0), row.get(1), row.get(2), row.get(3)))
+                .collect::<Vec<(String, String, i64, i64)>>()
+        };
+        let row = |month: &str, currency: &str, total, purchases| {
+            (month.to_owned(), currency.to_owned(), total, purchases)
+        };
+        assert_eq!(
+            tallies().await,
+            [
+                row("2026-01", "SEK", 35_000, 2),
+                row("2026-02", "EUR", 5_000, 1),
+                row("2026-02", "SEK", 30_000, 1),
+            ]
+        );
+
+        purchase(feb_later, 1_000, "SEK").await;
+        db.execute("DELETE FROM history_events WHERE occurred_at = $1", &[&jan])
+            .await
+            .unwrap();
+        assert_eq!(
+            tallies().await,
+            [
+                row("2026-01", "SEK", 25_000, 1),
+                row("2026-02", "EUR", 5_000, 1),
+                row("2026-02", "SEK", 31_000, 2),
+            ]
+        );
+    }
+}
