@@ -24,13 +24,14 @@ stem=$(basename "${js_files[0]}" .js)
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-# Shared code in chunks of under 4 KB (pre-optimisation) joins the group of the first route in
-# this order that needs it, one chunk per group, and all the landing route shares is one chunk
-# (tools/wasm-split/chunk-order.patch): the landing loads one chunk and a later route a few,
-# instead of one per set of routes sharing code (~60 requests for one route, six at a time
-# over HTTP/1.1), and a route loads little code it does not need.
+# All the landing route shares is one chunk, and the other shared chunks are merged where one
+# file less saves more than the code it makes routes load without needing it, one file being
+# worth 8 KB of code (tools/wasm-split/chunk-order.patch). Unmerged, each set of routes sharing
+# code had a chunk: ~60 requests for one route, six at a time over HTTP/1.1, each compiled and
+# instantiated on its own, and each importing what it calls from the main module.
 chunk_order=welcome,profile,preferences,privacy,history,design,audit,mapped
-wasm-split-cli "$raw" "$work/split" --out-name "$stem" --chunk-order "$chunk_order" --chunk-min-bytes 4096
+wasm-split-cli "$raw" "$work/split" --out-name "$stem" --chunk-order "$chunk_order" \
+  --chunk-file-cost "${RAPPORT_CHUNK_FILE_COST:-8192}"
 for module in "$work/split"/split_*.wasm; do
   name=$(basename "$module" .wasm)
   [[ ",$chunk_order," == *",${name#split_},"* ]] \
