@@ -1,4 +1,4 @@
-// The profile and preferences pages against a real mapped store (Kinto on PostgreSQL, or
+// The profile, preferences and design pages against a real mapped store (Kinto on PostgreSQL, or
 // PocketBase), started by scripts/e2e-stores.sh, which also writes a copy of dist/ whose
 // config.json maps the portal onto that store. The reference server only serves those files
 // here (its CSP's connect-src follows the configured backend to the store); every call the
