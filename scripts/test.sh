@@ -58,7 +58,7 @@ step build-portal ./scripts/build-portal.sh
 step build-server cargo build --release -p rapport-server --locked
 step end-to-end npm --prefix tests/e2e test --silent
 count "$log/end-to-end.log"
-# The profile and preferences pages (and their failures) against real mapped stores, the same
+# The profile, preferences and design pages (and failures) against real mapped stores, the same
 # dist/ configured for each; one store after another (each is a few processes on two cores).
 for store in kinto pocketbase; do
   step "end-to-end-$store" scripts/e2e-stores.sh "$store" -- npm --prefix tests/e2e run test:mapped --silent

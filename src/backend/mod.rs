@@ -285,9 +285,17 @@ impl Backend {
         wasm_bindgen_futures::spawn_local(answer.map(|_| ()));
     }
 
-    /// One call as the signed-in customer; a read already on its way is not sent again.
+    /// One call as the signed-in customer; a read already on its way is not sent again, unless
+    /// a write was sent since.
     pub fn call(&self, call: Call) -> BackendFuture<'_, Reply> {
         if !call.reads() {
+            // A write may change what a read on its way answers (one sent before it, perhaps
+            // answered after it): later reads ask afresh. Noting a visit changes no document.
+            if call != Call::RecordVisit
+                && let Ok(mut flights) = self.flights.lock()
+            {
+                flights.retain(|f| f.prefetched);
+            }
             return self.inner.call(call);
         }
         let joined = self.flights.lock().ok().and_then(|mut flights| {
