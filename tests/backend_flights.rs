@@ -3,6 +3,9 @@
 //! makes the next read ask afresh rather than take an answer that may predate the write.
 #![cfg(target_arch = "wasm32")]
 
+mod common;
+
+use common::sleep;
 use rapport::backend::{
     Backend, BackendError, BackendFuture, Call, CustomerBackend, Download, ExportFormat, Reply,
 };
@@ -17,17 +20,6 @@ wasm_bindgen_test_configure!(run_in_browser);
 #[derive(Default)]
 struct Counting {
     calls: Arc<AtomicUsize>,
-}
-
-/// Resolves after `ms` milliseconds of the browser's clock.
-async fn later(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window()
-            .unwrap()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
-            .unwrap();
-    });
-    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
 }
 
 impl CustomerBackend for Counting {
@@ -50,7 +42,7 @@ impl CustomerBackend for Counting {
     fn call(&self, call: Call) -> BackendFuture<'_, Reply> {
         let n = self.calls.fetch_add(1, Ordering::SeqCst) + 1;
         Box::pin(async move {
-            later(20).await;
+            sleep(20).await;
             Ok(Reply::Done(format!("{call:?} #{n}")))
         })
     }
@@ -98,7 +90,7 @@ async fn a_write_sent_meanwhile_makes_the_next_read_ask_afresh() {
 async fn a_prefetched_answer_serves_its_page_once() {
     let (backend, calls) = counting();
     backend.prefetch(Call::LoadProfile);
-    later(40).await;
+    sleep(40).await;
     let taken = backend.call(Call::LoadProfile).await.unwrap();
     assert_eq!(taken, Reply::Done("LoadProfile #1".into()));
     assert_eq!(calls.load(Ordering::SeqCst), 1);

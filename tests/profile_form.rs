@@ -2,6 +2,9 @@
 //! customer sees while typing, and what a failed save leaves on the page.
 #![cfg(target_arch = "wasm32")]
 
+mod common;
+
+use common::sleep;
 use leptos::prelude::*;
 use rapport::backend::{Backend, http::HttpBackend};
 use rapport::i18n::{I18nContextProvider, Locale, use_i18n};
@@ -84,16 +87,6 @@ async fn until_shown(container: &web_sys::HtmlElement, needle: &str) {
         sleep(50).await;
     }
     panic!("never showed {needle:?}; page says: {}", text(container));
-}
-
-async fn sleep(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window()
-            .unwrap()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
-            .unwrap();
-    });
-    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
 }
 
 #[wasm_bindgen_test]
