@@ -264,6 +264,11 @@ impl Call {
                 | Self::LoadDesigns
         )
     }
+
+    /// Whether the call can change what a read answers (noting a visit changes no document).
+    fn writes(&self) -> bool {
+        !self.reads() && *self != Self::RecordVisit
+    }
 }
 
 impl Backend {
@@ -286,43 +291,33 @@ impl Backend {
     }
 
     /// One call as the signed-in customer; a read already on its way is not sent again, unless
-    /// a write was sent since.
+    /// a write was sent since (a read sent before it may be answered after it).
     pub fn call(&self, call: Call) -> BackendFuture<'_, Reply> {
-        if !call.reads() {
-            // A write may change what a read on its way answers (one sent before it, perhaps
-            // answered after it): later reads ask afresh. Noting a visit changes no document.
-            if call != Call::RecordVisit
-                && let Ok(mut flights) = self.flights.lock()
-            {
-                flights.retain(|f| f.prefetched);
-            }
-            return self.inner.call(call);
-        }
         let joined = self.flights.lock().ok().and_then(|mut flights| {
+            // Answered reads are done with, and after a write so are those on their way; a
+            // prefetched one waits for its page.
+            flights.retain(|f| f.prefetched || (f.answer.peek().is_none() && !call.writes()));
+            if !call.reads() {
+                return None;
+            }
             let at = flights.iter().position(|f| f.call == call)?;
-            // A prefetched answer serves its page once; a later read asks afresh.
-            let answer = if flights[at].prefetched {
+            Some(if flights[at].prefetched {
                 flights.swap_remove(at).answer.take()
             } else {
                 (*flights[at].answer).clone()
-            };
-            Some(answer)
+            })
         });
-        Box::pin(joined.unwrap_or_else(|| self.start(call, false)))
+        match joined {
+            Some(answer) => Box::pin(answer),
+            None if call.reads() => Box::pin(self.start(call, false)),
+            None => self.inner.call(call),
+        }
     }
 
     /// Sends `call`, listed as on its way until answered (or, when prefetched, until taken).
     fn start(&self, call: Call, prefetched: bool) -> SharedReply {
-        let (inner, flights, sent) = (self.inner.clone(), self.flights.clone(), call.clone());
-        let answer: SharedReply = async move {
-            let reply = inner.call(sent.clone()).await;
-            if !prefetched && let Ok(mut flights) = flights.lock() {
-                flights.retain(|f| f.prefetched || f.call != sent);
-            }
-            reply
-        }
-        .boxed_local()
-        .shared();
+        let (inner, sent) = (self.inner.clone(), call.clone());
+        let answer = async move { inner.call(sent).await }.boxed_local().shared();
         if let Ok(mut flights) = self.flights.lock() {
             // A new prefetch replaces an old one no page took.
             flights.retain(|f| !(prefetched && f.prefetched));
