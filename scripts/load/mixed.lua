@@ -10,10 +10,13 @@ require "common"
 
 local counter = 1
 
+local threads_seen = {}
+
 function setup(thread)
   thread:set("id", counter)
   thread:set("threads", tonumber(os.getenv("RAPPORT_LOAD_THREADS") or "2"))
   counter = counter + 1
+  threads_seen[#threads_seen + 1] = thread
 end
 
 local mine, versions, turn = {}, {}, 0
@@ -50,18 +53,11 @@ end
 -- done() prints one line, `statuses: 409=2 503=1`, which bench-load.sh shows beside the
 -- error figure.
 refused = {} -- a global: done() reads each thread's through thread:get
-local threads_seen = {}
 
 function response(status, headers, body)
   if status < 200 or status > 299 then
     refused[status] = (refused[status] or 0) + 1
   end
-end
-
-local original_setup = setup
-function setup(thread)
-  original_setup(thread)
-  threads_seen[#threads_seen + 1] = thread
 end
 
 function done(summary, latency, requests)

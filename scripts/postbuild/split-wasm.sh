@@ -31,7 +31,7 @@ trap 'rm -rf "$work"' EXIT
 # instantiated on its own, and each importing what it calls from the main module.
 chunk_order=welcome,profile,preferences,privacy,history,design,audit,mapped
 wasm-split-cli "$raw" "$work/split" --out-name "$stem" --chunk-order "$chunk_order" \
-  --chunk-file-cost "${RAPPORT_CHUNK_FILE_COST:-8192}"
+  --chunk-file-cost 8192
 for module in "$work/split"/split_*.wasm; do
   name=$(basename "$module" .wasm)
   [[ ",$chunk_order," == *",${name#split_},"* ]] \

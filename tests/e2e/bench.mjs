@@ -2,7 +2,7 @@
 // (the portal's `rapport:profile-ready` mark; cold: a fresh context, nothing cached), and a save's round trip as the customer sees
 // it (click -> "saved"), each the median of several runs in fresh headless Chromium contexts.
 // Prints one `bench:` line per figure. Usage: node bench.mjs <base-url> <runs>
-import { demoToken, launch, median } from './bench-common.mjs';
+import { demoToken, launch, markOf, median, reportMarks } from './bench-common.mjs';
 
 const [base = 'http://127.0.0.1:18766', runsArg = '7'] = process.argv.slice(2);
 const runs = Number(runsArg);
@@ -18,23 +18,11 @@ for (let i = 0; i < runs; i++) {
   // A fresh context each run: empty cache, as on a customer's first visit.
   const context = await browser.newContext({ locale: 'en-GB' });
   await context.addInitScript((t) => localStorage.setItem('rapport.session', t), session);
-  // The mark is reported by the page itself: polling for it with waitForFunction would put
-  // Playwright's injected script (~30 ms of script evaluation here) in the middle of the load
-  // being measured.
-  await context.addInitScript(() => {
-    new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) {
-        if (entry.name === 'rapport:profile-ready') console.debug('bench:profile-ready', entry.startTime);
-      }
-    }).observe({ type: 'mark' });
-  });
+  await reportMarks(context);
   const page = await context.newPage();
-  const ready = page.waitForEvent('console', {
-    predicate: (message) => message.text().startsWith('bench:profile-ready'),
-    timeout: 10_000,
-  });
+  const ready = markOf(page, 'rapport:profile-ready');
   await page.goto(`${base}/profile`);
-  first.push(Number((await ready).text().split(' ')[1]));
+  first.push(await ready);
 
   await page.getByLabel('Name').fill(`Bench ${i}`);
   const started = await page.evaluate(() => performance.now());

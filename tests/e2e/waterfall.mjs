@@ -1,10 +1,8 @@
 // Where a cold load of a section spends its time (diagnostics beside `make bench`, not a
 // benchmark): the resources and marks of one load, then the median of each of the portal's
-// milestones (`rapport:*` performance marks) over several loads. The marks are reported by the
-// page through a PerformanceObserver: polling for them would put Playwright's injected script
-// in the load being measured.
+// milestones (`rapport:*` performance marks, reported by the page itself) over several loads.
 // Usage: node waterfall.mjs <base-url> [path=/profile] [runs=9]
-import { demoToken, launch, median } from './bench-common.mjs';
+import { demoToken, launch, markOf, median, reportMarks } from './bench-common.mjs';
 
 const [base = 'http://127.0.0.1:18766', path = '/profile', runs = '9'] = process.argv.slice(2);
 const last = path === '/profile' ? 'rapport:profile-ready' : 'rapport:welcome-page';
@@ -14,18 +12,14 @@ const browser = await launch();
 async function load() {
   const context = await browser.newContext({ locale: 'en-GB' });
   await context.addInitScript((t) => localStorage.setItem('rapport.session', t), await demoToken(base));
-  await context.addInitScript(() => {
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) console.debug(`mark ${e.name} ${e.startTime}`);
-    }).observe({ type: 'mark' });
-  });
+  await reportMarks(context);
   const page = await context.newPage();
   const marks = new Map();
   page.on('console', (m) => {
     const [word, name, at] = m.text().split(' ');
     if (word === 'mark') marks.set(name, Number(at));
   });
-  const done = page.waitForEvent('console', { predicate: (m) => m.text().startsWith(`mark ${last}`), timeout: 10_000 });
+  const done = markOf(page, last);
   await page.goto(`${base}${path}`);
   await done;
   const resources = await page.evaluate(() => performance.getEntriesByType('resource')
